@@ -1,0 +1,96 @@
+"""Run an optimizer on a 2-D problem and keep the path it walks."""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from course_lib.problems.surfaces import Problem
+
+MAX_NORM = 1e6
+"""A run whose point gets farther than this from the origin counts as diverged."""
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What one run left behind.
+
+    ``path[k]`` is the point after k steps (``path[0]`` is the start) and
+    ``losses[k]`` the loss there. When the run diverged, ``diverged_at`` is the
+    step that failed and the arrays stop just before it, so
+    ``len(path) == diverged_at``; otherwise it is None and the arrays hold
+    ``steps + 1`` rows.
+    """
+
+    path: np.ndarray
+    losses: np.ndarray
+    diverged: bool
+    diverged_at: int | None
+
+    @property
+    def final_point(self) -> np.ndarray:
+        return self.path[-1]
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.losses[-1])
+
+
+def trajectory(optimizer, problem: Problem, start=None, steps: int = 100,
+               max_norm: float = MAX_NORM) -> Trajectory:
+    """Take ``steps`` steps of ``optimizer`` on ``problem`` from ``start``.
+
+    Each step hands the exact gradient at the current point to
+    ``optimizer.apply(gradient, point)``, which moves the point in place. The
+    optimizer keeps its own state (velocity, accumulators, ``iterations``)
+    from call to call, so give each run a fresh optimizer.
+
+    A run diverges when a gradient or a loss is not finite, or when the new
+    point is not finite or lies farther than ``max_norm`` from the origin. The
+    run then stops at once, flagged, and the point that failed is not kept:
+    nothing non-finite ever reaches the optimizer or the result.
+
+    ``start`` defaults to ``problem.default_start``.
+    """
+    if not callable(getattr(optimizer, "apply", None)):
+        raise TypeError(f"optimizer must have an apply(grads, params) method, got {optimizer!r}")
+    if not (callable(getattr(problem, "value", None)) and callable(getattr(problem, "gradient", None))):
+        raise TypeError(f"problem must have value(xy) and gradient(xy), got {problem!r}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+    if isinstance(max_norm, bool) or not isinstance(max_norm, numbers.Real) or not max_norm > 0:
+        raise ValueError(f"max_norm must be a number > 0, got {max_norm!r}")
+    point = np.array(problem.default_start if start is None else start, dtype=np.float64)
+    if point.shape != (2,):
+        raise ValueError(f"start must have shape (2,), got shape {point.shape}")
+    if not np.all(np.isfinite(point)) or np.linalg.norm(point) > max_norm:
+        raise ValueError(f"start must be finite and within max_norm={max_norm:g}, got {point}")
+
+    path = [point.copy()]
+    losses = [float(problem.value(point))]
+    diverged_at = None
+    # A diverging run overflows on purpose; every number is checked below instead.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if not np.isfinite(losses[0]):
+            raise ValueError(f"the loss at start={point} is not finite")
+        for step in range(1, int(steps) + 1):
+            grad = np.asarray(problem.gradient(point), dtype=np.float64)
+            if not np.all(np.isfinite(grad)):
+                diverged_at = step
+                break
+            optimizer.apply(grad, point)
+            loss = float(problem.value(point))
+            outside = not np.all(np.isfinite(point)) or np.linalg.norm(point) > max_norm
+            if outside or not np.isfinite(loss):
+                diverged_at = step
+                break
+            path.append(point.copy())
+            losses.append(loss)
+    return Trajectory(
+        path=np.array(path),
+        losses=np.array(losses),
+        diverged=diverged_at is not None,
+        diverged_at=diverged_at,
+    )
