@@ -1,0 +1,325 @@
+"""Learning-rate schedules: the learning rate as a function of the step.
+
+A schedule is a callable of the step ``t``, counted from 0 as Keras counts
+``optimizer.iterations``: the first update uses ``schedule(0)``. Give it an
+int for one value (a float comes back) or a NumPy array of steps for the whole
+curve at once (an array comes back), which is what a plot wants::
+
+    schedule = ExponentialDecay(0.01, decay_steps=1000, decay_rate=0.1)
+    schedule(0)                      # 0.01
+    schedule(np.arange(5000))        # the curve
+
+Names and semantics follow ``keras.optimizers.schedules``. Every schedule
+has ``get_config()`` and ``Cls.from_config(config)`` so it can be saved with
+the optimizer and rebuilt exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+
+def _number(value, name: str, *, low: float = -math.inf, low_inclusive: bool = True,
+            high: float = math.inf, high_inclusive: bool = True) -> float:
+    """``value`` as a float, or an error that names the argument and its range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    above = value >= low if low_inclusive else value > low
+    below = value <= high if high_inclusive else value < high
+    if not (math.isfinite(value) and above and below):
+        left = "[" if low_inclusive else "("
+        right = "]" if high_inclusive else ")"
+        raise ValueError(f"{name} must be in {left}{low:g}, {high:g}{right}, got {value!r}")
+    return float(value)
+
+
+def _whole_number(value, name: str, *, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def _steps(step) -> np.ndarray:
+    """The step (or array of steps) as float64, checked to be finite and >= 0."""
+    if isinstance(step, bool):
+        raise TypeError(f"step must be a number or an array of numbers, got {step!r}")
+    try:
+        steps = np.asarray(step, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"step must be a number or an array of numbers, got {step!r}") from None
+    if not np.all(np.isfinite(steps)) or np.any(steps < 0):
+        raise ValueError(f"step must be finite and >= 0, got {step!r}")
+    return steps
+
+
+def _result(values: np.ndarray):
+    """One float for one step, an array for an array of steps."""
+    return float(values) if np.ndim(values) == 0 else values
+
+
+class LearningRateSchedule:
+    """A learning rate that changes with the step: ``schedule(step) -> float``."""
+
+    def __call__(self, step):
+        return _result(self._rate(_steps(step)))
+
+    def _rate(self, step: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        raise NotImplementedError
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        arguments = ", ".join(f"{key}={value!r}" for key, value in self.get_config().items())
+        return f"{type(self).__name__}({arguments})"
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """η(t) = η₀ · r^(t / s): the rate is multiplied by r every s steps.
+
+    ``initial_learning_rate`` is η₀, ``decay_steps`` is s and ``decay_rate``
+    is r. With ``staircase=True`` the exponent is floored, ⌊t / s⌋, so the rate
+    stays flat for s steps and then drops by the factor r at once. A rate r > 1
+    grows instead, which is what a learning-rate range test wants.
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float,
+                 staircase: bool = False):
+        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+                                             low=0, low_inclusive=False)
+        self.decay_steps = _number(decay_steps, "decay_steps", low=0, low_inclusive=False)
+        self.decay_rate = _number(decay_rate, "decay_rate", low=0, low_inclusive=False)
+        if not isinstance(staircase, bool):
+            raise TypeError(f"staircase must be True or False, got {staircase!r}")
+        self.staircase = staircase
+
+    def _rate(self, step):
+        periods = step / self.decay_steps
+        if self.staircase:
+            periods = np.floor(periods)
+        return self.initial_learning_rate * self.decay_rate**periods
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+        }
+
+
+class InverseTimeDecay(LearningRateSchedule):
+    """η(t) = η₀ / (1 + r · t / s).
+
+    ``initial_learning_rate`` is η₀, ``decay_steps`` is s, ``decay_rate`` is r.
+    With ``staircase=True``, t / s is floored. With r = 1 this is power
+    scheduling with c = 1: the rate halves after s steps, is a third after 2s.
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float,
+                 staircase: bool = False):
+        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+                                             low=0, low_inclusive=False)
+        self.decay_steps = _number(decay_steps, "decay_steps", low=0, low_inclusive=False)
+        self.decay_rate = _number(decay_rate, "decay_rate", low=0)
+        if not isinstance(staircase, bool):
+            raise TypeError(f"staircase must be True or False, got {staircase!r}")
+        self.staircase = staircase
+
+    def _rate(self, step):
+        periods = step / self.decay_steps
+        if self.staircase:
+            periods = np.floor(periods)
+        return self.initial_learning_rate / (1 + self.decay_rate * periods)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+        }
+
+
+class PowerDecay(LearningRateSchedule):
+    """Power scheduling: η(t) = η₀ / (1 + t / s)^c.
+
+    ``initial_learning_rate`` is η₀, ``steps`` is s and ``power`` is c. After
+    s steps the rate is η₀ / 2^c, after 2s steps η₀ / 3^c: it falls fast at
+    first, then more and more slowly. With c = 1 it is Keras's
+    ``InverseTimeDecay(η₀, decay_steps=s, decay_rate=1)``.
+    """
+
+    def __init__(self, initial_learning_rate: float, steps: float, power: float = 1.0):
+        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+                                             low=0, low_inclusive=False)
+        self.steps = _number(steps, "steps", low=0, low_inclusive=False)
+        self.power = _number(power, "power", low=0)
+
+    def _rate(self, step):
+        return self.initial_learning_rate / (1 + step / self.steps) ** self.power
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "steps": self.steps,
+            "power": self.power,
+        }
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """A constant rate on each interval between ``boundaries``.
+
+    ``values[0]`` while t ≤ boundaries[0], ``values[1]`` while
+    boundaries[0] < t ≤ boundaries[1], …, and ``values[-1]`` after the last
+    boundary: a boundary step still belongs to the interval before it, as in
+    Keras. There is one more value than there are boundaries.
+    """
+
+    def __init__(self, boundaries, values):
+        self.boundaries = [_number(b, f"boundaries[{i}]", low=0) for i, b in enumerate(boundaries)]
+        self.values = [_number(v, f"values[{i}]", low=0) for i, v in enumerate(values)]
+        if len(self.values) != len(self.boundaries) + 1:
+            raise ValueError(
+                f"values must have len(boundaries) + 1 = {len(self.boundaries) + 1} entries, "
+                f"got {len(self.values)}"
+            )
+        if any(later <= earlier for earlier, later in zip(self.boundaries, self.boundaries[1:])):
+            raise ValueError(f"boundaries must be strictly increasing, got {self.boundaries}")
+
+    def _rate(self, step):
+        # How many boundaries lie strictly below t is the index of t's interval.
+        interval = np.searchsorted(self.boundaries, step, side="left")
+        return np.asarray(self.values)[interval]
+
+    def get_config(self):
+        return {"boundaries": list(self.boundaries), "values": list(self.values)}
+
+
+class CosineDecay(LearningRateSchedule):
+    """Optional linear warmup, then half a cosine down to a floor (Keras 3 semantics).
+
+    Without ``warmup_target``: η(t) = η₀ · ((1 − α) · ½ (1 + cos(π t / T)) + α)
+    for t ≤ T = ``decay_steps``, then held at α η₀. ``warmup_steps`` is
+    ignored in that case, as in Keras.
+
+    With ``warmup_target`` = η_w: the rate climbs linearly from η₀ to η_w over
+    the first W = ``warmup_steps`` steps, then follows the same half cosine
+    from η_w down to α η_w over the next T steps, and is held there.
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: float, alpha: float = 0.0,
+                 warmup_target: float | None = None, warmup_steps: float = 0):
+        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate", low=0)
+        self.decay_steps = _number(decay_steps, "decay_steps", low=0, low_inclusive=False)
+        self.alpha = _number(alpha, "alpha", low=0, high=1)
+        self.warmup_target = (
+            None if warmup_target is None else _number(warmup_target, "warmup_target", low=0)
+        )
+        self.warmup_steps = _number(warmup_steps, "warmup_steps", low=0)
+
+    def _rate(self, step):
+        if self.warmup_target is None:
+            return self._cosine(step, self.initial_learning_rate)
+        peak = self.warmup_target
+        if self.warmup_steps == 0:
+            return self._cosine(step, peak)
+        warmup = self.initial_learning_rate + (peak - self.initial_learning_rate) * np.minimum(
+            step / self.warmup_steps, 1.0
+        )
+        decay = self._cosine(np.maximum(step - self.warmup_steps, 0.0), peak)
+        return np.where(step < self.warmup_steps, warmup, decay)
+
+    def _cosine(self, step, start):
+        done = np.minimum(step / self.decay_steps, 1.0)
+        return start * ((1 - self.alpha) * 0.5 * (1 + np.cos(np.pi * done)) + self.alpha)
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "alpha": self.alpha,
+            "warmup_target": self.warmup_target,
+            "warmup_steps": self.warmup_steps,
+        }
+
+
+class OneCycle(LearningRateSchedule):
+    """1cycle (Leslie Smith, 2018): up, down, then down by orders of magnitude.
+
+    The cycle is the first (1 − a) · N steps, N = ``total_steps`` and
+    a = ``annihilation_fraction``. Over its first half the rate climbs
+    linearly from η₀ = ``initial_learning_rate`` to η₁ = ``max_learning_rate``,
+    over its second half it comes back down to η₀, and over the remaining
+    a · N steps it falls linearly to ``final_learning_rate`` (η₀ / 1000 unless
+    given). Past N steps the rate stays at that final value.
+
+    ``momentum(step)`` mirrors the rate: ``max_momentum`` (0.95) down to
+    ``min_momentum`` (0.85) while the rate climbs, back up to 0.95 while it
+    falls, and held at 0.95 for the last phase and after.
+    """
+
+    def __init__(self, total_steps: int, max_learning_rate: float,
+                 initial_learning_rate: float | None = None,
+                 final_learning_rate: float | None = None, annihilation_fraction: float = 0.1,
+                 max_momentum: float = 0.95, min_momentum: float = 0.85):
+        self.total_steps = _whole_number(total_steps, "total_steps", low=1)
+        self.max_learning_rate = _number(max_learning_rate, "max_learning_rate",
+                                         low=0, low_inclusive=False)
+        if initial_learning_rate is None:
+            initial_learning_rate = self.max_learning_rate / 10
+        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+                                             low=0, low_inclusive=False,
+                                             high=self.max_learning_rate)
+        if final_learning_rate is None:
+            final_learning_rate = self.initial_learning_rate / 1000
+        self.final_learning_rate = _number(final_learning_rate, "final_learning_rate",
+                                           low=0, high=self.initial_learning_rate)
+        self.annihilation_fraction = _number(annihilation_fraction, "annihilation_fraction",
+                                             low=0, low_inclusive=False,
+                                             high=1, high_inclusive=False)
+        self.max_momentum = _number(max_momentum, "max_momentum", low=0, high=1,
+                                    high_inclusive=False)
+        self.min_momentum = _number(min_momentum, "min_momentum", low=0, high=self.max_momentum)
+
+    @property
+    def cycle_steps(self) -> float:
+        """Length of the up-and-down part, (1 − annihilation_fraction) · total_steps."""
+        return (1 - self.annihilation_fraction) * self.total_steps
+
+    def _rate(self, step):
+        cycle = self.cycle_steps
+        # np.interp joins the corner points with straight lines and holds the last value after.
+        return np.interp(
+            step,
+            [0.0, cycle / 2, cycle, self.total_steps],
+            [self.initial_learning_rate, self.max_learning_rate, self.initial_learning_rate,
+             self.final_learning_rate],
+        )
+
+    def momentum(self, step):
+        """The momentum β at ``step``: high when the rate is low, low when it is high."""
+        cycle = self.cycle_steps
+        return _result(np.interp(
+            _steps(step),
+            [0.0, cycle / 2, cycle],
+            [self.max_momentum, self.min_momentum, self.max_momentum],
+        ))
+
+    def get_config(self):
+        return {
+            "total_steps": self.total_steps,
+            "max_learning_rate": self.max_learning_rate,
+            "initial_learning_rate": self.initial_learning_rate,
+            "final_learning_rate": self.final_learning_rate,
+            "annihilation_fraction": self.annihilation_fraction,
+            "max_momentum": self.max_momentum,
+            "min_momentum": self.min_momentum,
+        }
