@@ -30,9 +30,13 @@ def _number(value, name: str, *, low: float = -math.inf, low_inclusive: bool = T
     above = value >= low if low_inclusive else value > low
     below = value <= high if high_inclusive else value < high
     if not (math.isfinite(value) and above and below):
-        left = "[" if low_inclusive else "("
-        right = "]" if high_inclusive else ")"
-        raise ValueError(f"{name} must be in {left}{low:g}, {high:g}{right}, got {value!r}")
+        if high == math.inf:
+            allowed = f"a finite number {'>=' if low_inclusive else '>'} {low:g}"
+        else:
+            left = "[" if low_inclusive else "("
+            right = "]" if high_inclusive else ")"
+            allowed = f"in {left}{low:g}, {high:g}{right}"
+        raise ValueError(f"{name} must be {allowed}, got {value!r}")
     return float(value)
 
 
@@ -191,7 +195,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
                 f"values must have len(boundaries) + 1 = {len(self.boundaries) + 1} entries, "
                 f"got {len(self.values)}"
             )
-        if any(later <= earlier for earlier, later in zip(self.boundaries, self.boundaries[1:])):
+        if np.any(np.diff(self.boundaries) <= 0):
             raise ValueError(f"boundaries must be strictly increasing, got {self.boundaries}")
 
     def _rate(self, step):

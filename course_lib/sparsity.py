@@ -25,7 +25,8 @@ def _number(value, name: str, *, low: float = 0.0, high: float = math.inf) -> fl
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     if not (math.isfinite(value) and low <= value <= high):
-        raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {value!r}")
+        allowed = f">= {low:g}" if high == math.inf else f"in [{low:g}, {high:g}]"
+        raise ValueError(f"{name} must be a finite number {allowed}, got {value!r}")
     return float(value)
 
 
@@ -289,7 +290,10 @@ class PolynomialSparsity:
 
 
 def sparsity(weights, tol: float = 0.0) -> float:
-    """The fraction of weights with |w| ≤ tol (exact zeros for tol = 0), over one array or a list."""
+    """The fraction of weights with |w| ≤ tol (exact zeros when tol = 0).
+
+    ``weights`` is one array or a list of arrays, counted together.
+    """
     tol = _number(tol, "tol")
     arrays = _arrays(weights)
     total = sum(w.size for w in arrays)

@@ -109,7 +109,8 @@ class Bowl(Problem):
         return _as_points(xy) @ self.hessian.T
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(condition_number={self.condition_number:g}, angle={self.angle:g})"
+        return (f"{type(self).__name__}(condition_number={self.condition_number:g}, "
+                f"angle={self.angle:g})")
 
 
 class RotatedBowl(Bowl):

@@ -56,7 +56,7 @@ def trajectory(optimizer, problem: Problem, start=None, steps: int = 100,
     """
     if not callable(getattr(optimizer, "apply", None)):
         raise TypeError(f"optimizer must have an apply(grads, params) method, got {optimizer!r}")
-    if not (callable(getattr(problem, "value", None)) and callable(getattr(problem, "gradient", None))):
+    if not all(callable(getattr(problem, method, None)) for method in ("value", "gradient")):
         raise TypeError(f"problem must have value(xy) and gradient(xy), got {problem!r}")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
         raise ValueError(f"steps must be an integer >= 0, got {steps!r}")

@@ -143,7 +143,9 @@ def test_registry_builds_every_problem_under_its_name():
         problem = factory()
         assert problem.name == name
         (xmin, xmax), (ymin, ymax) = problem.bounds
-        for point in [problem.default_start] + ([] if problem.minimum is None else [problem.minimum]):
+        points = [problem.default_start] if problem.minimum is None else [
+            problem.default_start, problem.minimum]
+        for point in points:
             assert xmin <= point[0] <= xmax and ymin <= point[1] <= ymax, (name, point)
         assert np.all(np.diff(problem.levels) > 0)
     assert PROBLEMS["bowl"](condition_number=50).condition_number == 50

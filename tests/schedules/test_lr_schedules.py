@@ -20,7 +20,7 @@ from course_lib.schedules import (
 approx = pytest.approx
 
 
-# ExponentialDecay -----------------------------------------------------------------------
+# ExponentialDecay --------------------------------------------------------------------------------
 
 
 def test_exponential_falls_tenfold_every_decay_steps():
@@ -47,7 +47,7 @@ def test_exponential_rate_above_one_grows_for_a_range_test():
     assert schedule(500) == approx(1.0)
 
 
-# InverseTimeDecay and PowerDecay ---------------------------------------------------------
+# InverseTimeDecay and PowerDecay -----------------------------------------------------------------
 
 
 def test_inverse_time_by_hand():
@@ -83,7 +83,7 @@ def test_power_decay_falls_ever_more_slowly():
     assert np.all(np.diff(drops) < 0)
 
 
-# PiecewiseConstantDecay ------------------------------------------------------------------
+# PiecewiseConstantDecay --------------------------------------------------------------------------
 
 
 def test_piecewise_boundary_belongs_to_the_earlier_value():
@@ -118,7 +118,7 @@ def test_piecewise_rejects_bad_arguments(boundaries, values, match):
         PiecewiseConstantDecay(boundaries, values)
 
 
-# CosineDecay -------------------------------------------------------------------------------
+# CosineDecay -------------------------------------------------------------------------------------
 
 
 def test_cosine_without_warmup():
@@ -154,7 +154,7 @@ def test_cosine_is_continuous_at_the_end_of_warmup_and_never_rises_after():
     assert np.all(np.diff(schedule(np.arange(50, 400))) <= 0)
 
 
-# OneCycle ------------------------------------------------------------------------------------
+# OneCycle ----------------------------------------------------------------------------------------
 
 # total 1000, a = 0.1: the cycle is 900 steps, the peak at step 450; η₀ = 1/10, final = η₀/1000.
 ONE_CYCLE = OneCycle(total_steps=1000, max_learning_rate=1.0)
@@ -235,7 +235,7 @@ def test_one_cycle_rejects_bad_arguments():
         OneCycle(100, 1.0, max_momentum=1.0)
 
 
-# Common to every schedule ----------------------------------------------------------------------
+# Common to every schedule ------------------------------------------------------------------------
 
 ALL = [
     ExponentialDecay(0.01, 100, 0.96, staircase=True),

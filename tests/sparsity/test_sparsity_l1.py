@@ -40,7 +40,7 @@ def test_l1_penalty_and_subgradient_by_hand():
     np.testing.assert_array_equal(l1_subgradient(np.array([-0.0, 2.0]), 1.0), [0.0, 1.0])
 
 
-# Soft-thresholding ------------------------------------------------------------------------------
+# Soft-thresholding -------------------------------------------------------------------------------
 
 
 def test_soft_threshold_by_hand():
@@ -67,7 +67,9 @@ def test_soft_threshold_zeroes_the_band_and_shrinks_by_exactly_t_outside(values,
     assert np.all(np.sign(shrunk[outside]) == np.sign(w[outside]))
 
 
-@pytest.mark.parametrize(("v", "t"), [(1.7, 0.4), (-0.3, 0.5), (0.25, 0.25), (-2.2, 1.9), (0.9, 0.0)])
+@pytest.mark.parametrize(
+    ("v", "t"), [(1.7, 0.4), (-0.3, 0.5), (0.25, 0.25), (-2.2, 1.9), (0.9, 0.0)]
+)
 def test_soft_threshold_minimises_the_proximal_objective(v, t):
     # argmin_x ½ (x − v)² + t |x|, found by brute force on a grid of spacing 1e-5.
     grid = np.arange(-3.0, 3.0, 1e-5)
@@ -88,7 +90,7 @@ def test_one_proximal_step_and_one_subgradient_step_by_hand():
                                [-0.1, -1.0, 0.0])
 
 
-# Lasso solvers ------------------------------------------------------------------------------------
+# Lasso solvers -----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -169,7 +171,7 @@ def test_solvers_check_their_arguments(regression):
         lasso_ista(np.full_like(X, np.nan), y, l1, steps=10)
 
 
-# Pruning ------------------------------------------------------------------------------------------
+# Pruning -----------------------------------------------------------------------------------------
 
 
 def test_magnitude_prune_by_hand():
@@ -238,7 +240,7 @@ def test_polynomial_sparsity_checks_its_arguments():
         PolynomialSparsity()(-1)
 
 
-# Measuring sparsity ---------------------------------------------------------------------------------
+# Measuring sparsity ------------------------------------------------------------------------------
 
 
 def test_sparsity_counts_exact_zeros_or_within_tol():
@@ -248,7 +250,7 @@ def test_sparsity_counts_exact_zeros_or_within_tol():
     assert sparsity(np.array([1e-9, -1e-7, 0.5])) == 0.0
 
 
-# Bad input ----------------------------------------------------------------------------------------
+# Bad input ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
