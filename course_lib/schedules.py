@@ -327,3 +327,29 @@ class OneCycle(LearningRateSchedule):
             "max_momentum": self.max_momentum,
             "min_momentum": self.min_momentum,
         }
+
+
+SCHEDULES = {
+    cls.__name__: cls
+    for cls in (ExponentialDecay, InverseTimeDecay, PowerDecay, PiecewiseConstantDecay,
+                CosineDecay, OneCycle)
+}
+"""Every schedule class by name, for ``deserialize``."""
+
+
+def serialize(schedule: LearningRateSchedule) -> dict:
+    """``{"class_name": ..., "config": ...}``, plain JSON-ready data, as Keras writes it."""
+    if not isinstance(schedule, LearningRateSchedule):
+        raise TypeError(f"schedule must be a LearningRateSchedule, got {schedule!r}")
+    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+
+
+def deserialize(data: dict) -> LearningRateSchedule:
+    """Rebuild a schedule from what ``serialize`` wrote."""
+    if not isinstance(data, dict) or set(data) != {"class_name", "config"}:
+        raise ValueError(f"data must be a dict with 'class_name' and 'config', got {data!r}")
+    if data["class_name"] not in SCHEDULES:
+        raise ValueError(
+            f"class_name must be one of {sorted(SCHEDULES)}, got {data['class_name']!r}"
+        )
+    return SCHEDULES[data["class_name"]].from_config(data["config"])

@@ -54,10 +54,12 @@ class Problem:
     levels: np.ndarray
 
     def value(self, xy) -> np.ndarray | float:
+        """f at ``xy``: one number for a point of shape (2,), an array (...) for a grid (..., 2)."""
         points = _as_points(xy)
         return self._value(points[..., 0], points[..., 1])
 
     def gradient(self, xy) -> np.ndarray:
+        """∇f at ``xy``, with the shape of ``xy``: (∂f/∂x, ∂f/∂y) along the last axis."""
         points = _as_points(xy)
         dx, dy = self._gradient(points[..., 0], points[..., 1])
         return np.stack([dx, dy], axis=-1)

@@ -15,6 +15,8 @@ from course_lib.schedules import (
     OneCycle,
     PiecewiseConstantDecay,
     PowerDecay,
+    deserialize,
+    serialize,
 )
 
 approx = pytest.approx
@@ -255,6 +257,25 @@ def test_config_round_trips_through_json(schedule):
     steps = np.arange(0, 1000, 7)
     np.testing.assert_array_equal(rebuilt(steps), schedule(steps))
     assert type(schedule).__name__ in repr(schedule)
+
+
+@pytest.mark.parametrize("schedule", ALL, ids=lambda s: type(s).__name__)
+def test_serialize_names_the_class_and_deserialize_rebuilds_it(schedule):
+    data = json.loads(json.dumps(serialize(schedule)))
+    assert data["class_name"] == type(schedule).__name__
+    rebuilt = deserialize(data)
+    assert type(rebuilt) is type(schedule)
+    steps = np.arange(0, 1000, 11)
+    np.testing.assert_array_equal(rebuilt(steps), schedule(steps))
+
+
+def test_deserialize_refuses_unknown_classes_and_bad_data():
+    with pytest.raises(ValueError, match="class_name"):
+        deserialize({"class_name": "LinearWarmup", "config": {}})
+    with pytest.raises(ValueError, match="data"):
+        deserialize({"config": {}})
+    with pytest.raises(TypeError, match="schedule"):
+        serialize(lambda step: 0.1)
 
 
 @pytest.mark.parametrize("schedule", ALL, ids=lambda s: type(s).__name__)
