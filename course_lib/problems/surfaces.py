@@ -105,7 +105,7 @@ class Bowl(Problem):
 
     def value(self, xy):
         points = _as_points(xy)
-        return 0.5 * np.einsum("...i,ij,...j->...", points, self.hessian, points)
+        return 0.5 * np.sum(points * (points @ self.hessian), axis=-1)
 
     def gradient(self, xy):
         return _as_points(xy) @ self.hessian.T
@@ -157,12 +157,13 @@ class Rosenbrock(Problem):
 class Beale(Problem):
     """Beale's function, flat plateaus and steep walls, minimum 0 at (3, 0.5).
 
-    f(x, y) = t₁² + t₂² + t₃² with tₖ = cₖ − x + x yᵏ and c = (1.5, 2.25, 2.625), so
-    ∂f/∂x = Σ 2 tₖ (yᵏ − 1),   ∂f/∂y = Σ 2 tₖ · k x yᵏ⁻¹.
+    f(x, y) = t₁² + t₂² + t₃² with t₁ = 1.5 − x + x y, t₂ = 2.25 − x + x y²,
+    t₃ = 2.625 − x + x y³, so
+    ∂f/∂x = 2 t₁ (y − 1) + 2 t₂ (y² − 1) + 2 t₃ (y³ − 1),
+    ∂f/∂y = 2 t₁ x + 2 t₂ · 2 x y + 2 t₃ · 3 x y².
     """
 
     name = "beale"
-    _constants = (1.5, 2.25, 2.625)
 
     def __init__(self):
         self.minimum = np.array([3.0, 0.5])
@@ -170,16 +171,18 @@ class Beale(Problem):
         self.bounds = ((-4.5, 4.5), (-4.5, 4.5))
         self.levels = np.geomspace(0.1, 1e5, 19)
 
-    def _terms(self, x, y):
-        return [(k, c - x + x * y**k) for k, c in enumerate(self._constants, start=1)]
+    @staticmethod
+    def _terms(x, y):
+        return 1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3
 
     def _value(self, x, y):
-        return sum(t**2 for _, t in self._terms(x, y))
+        t1, t2, t3 = self._terms(x, y)
+        return t1**2 + t2**2 + t3**2
 
     def _gradient(self, x, y):
-        terms = self._terms(x, y)
-        dx = sum(2 * t * (y**k - 1) for k, t in terms)
-        dy = sum(2 * t * k * x * y ** (k - 1) for k, t in terms)
+        t1, t2, t3 = self._terms(x, y)
+        dx = 2 * t1 * (y - 1) + 2 * t2 * (y**2 - 1) + 2 * t3 * (y**3 - 1)
+        dy = 2 * t1 * x + 2 * t2 * 2 * x * y + 2 * t3 * 3 * x * y**2
         return dx, dy
 
 
