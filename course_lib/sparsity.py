@@ -31,7 +31,10 @@ def _number(value, name: str, *, low: float = 0.0, high: float = math.inf) -> fl
 
 
 def _array(values, name: str) -> np.ndarray:
-    array = np.asarray(values)
+    try:
+        array = np.asarray(values)
+    except ValueError:
+        raise TypeError(f"{name} must be an array of numbers (not ragged)") from None
     if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
     if not np.all(np.isfinite(array)):
@@ -39,17 +42,24 @@ def _array(values, name: str) -> np.ndarray:
     return array
 
 
+def _is_list_of_arrays(weights) -> bool:
+    """A list or tuple of NumPy arrays, as ``model.get_weights()`` gives.
+
+    A list of plain numbers is one array, not a list of one-number layers.
+    """
+    return (isinstance(weights, list | tuple) and len(weights) > 0
+            and all(isinstance(w, np.ndarray) for w in weights))
+
+
 def _arrays(weights, name: str = "weights") -> list[np.ndarray]:
-    """One array or a list/tuple of arrays, as a list of checked arrays."""
-    if isinstance(weights, list | tuple):
-        if not weights:
-            raise ValueError(f"{name} must not be an empty list")
+    """One array or a list of arrays, as a list of checked arrays."""
+    if _is_list_of_arrays(weights):
         return [_array(w, f"{name}[{i}]") for i, w in enumerate(weights)]
     return [_array(weights, name)]
 
 
 def _like_input(weights, results: list[np.ndarray]):
-    return results if isinstance(weights, list | tuple) else results[0]
+    return results if _is_list_of_arrays(weights) else results[0]
 
 
 def l1_penalty(weights, l1: float = 0.01) -> float:
@@ -112,6 +122,8 @@ def lasso_objective(X, y, weights, l1: float) -> float:
     """J(w) = 1/(2n) · ‖y − X w‖² + l1 · ‖w‖₁, scikit-learn's Lasso objective."""
     X, y = _design(X, y)
     w = _array(weights, "weights").astype(np.float64)
+    if w.shape != (X.shape[1],):
+        raise ValueError(f"weights must have shape ({X.shape[1]},) to match X, got {w.shape}")
     residual = y - X @ w
     return float(residual @ residual / (2 * len(y)) + l1_penalty(w, l1))
 

@@ -167,6 +167,8 @@ def test_solvers_check_their_arguments(regression):
         lasso_ista(X, y[:-1], l1, steps=10)
     with pytest.raises(ValueError, match="X must be a 2-D"):
         lasso_ista(X[:, 0], y, l1, steps=10)
+    with pytest.raises(ValueError, match="weights must have shape"):
+        lasso_objective(X, y, np.zeros(3), l1)
     with pytest.raises(ValueError, match="X must be finite"):
         lasso_ista(np.full_like(X, np.nan), y, l1, steps=10)
 
@@ -201,6 +203,12 @@ def test_magnitude_prune_hits_the_target_exactly(percent):
     if kept.any() and (~kept).any():
         assert np.abs(w[kept]).min() >= np.abs(w[~kept]).max()
     np.testing.assert_array_equal(w, original)
+
+
+def test_a_list_of_numbers_is_one_array_not_many_layers():
+    np.testing.assert_array_equal(magnitude_prune([0.5, -0.1, 0.3], 1 / 3), [0.5, 0.0, 0.3])
+    np.testing.assert_array_equal(soft_threshold([-3.0, 0.5], 1.0), [-2.0, 0.0])
+    assert sparsity([0.0, 1.0, 2.0, 0.0]) == 0.5
 
 
 def test_magnitude_prune_a_list_layer_by_layer():
@@ -264,7 +272,8 @@ def test_sparsity_counts_exact_zeros_or_within_tol():
         (lambda: soft_threshold(np.ones(3), "1"), TypeError, "threshold"),
         (lambda: proximal_step(np.ones(3), np.ones(2), 0.1, 0.1), ValueError, "gradient"),
         (lambda: magnitude_prune(np.ones(3), 1.5), ValueError, "sparsity"),
-        (lambda: magnitude_prune([], 0.5), ValueError, "weights"),
+        (lambda: sparsity([]), ValueError, "weights"),
+        (lambda: sparsity([np.ones(2), 3.0]), TypeError, "weights"),
         (lambda: sparsity(np.array([])), ValueError, "weights"),
         (lambda: sparsity(np.ones(3), tol=-1.0), ValueError, "tol"),
         (lambda: sparsity(np.array(["a"])), TypeError, "weights"),
