@@ -25,8 +25,9 @@ $(LAB_SETTINGS): jupyter/overrides.json $(BIN)/.installed
 lab: venv
 	$(BIN)/jupyter lab notebooks/01_gradient_descent.ipynb
 
+# The unit, grading and browser tests, and nbval over every lesson (lax: see README).
 test: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
 
 clean:
 	rm -rf $(VENV)

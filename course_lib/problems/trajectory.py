@@ -37,6 +37,14 @@ class Trajectory:
     def final_loss(self) -> float:
         return float(self.losses[-1])
 
+    def head(self, steps: int) -> Trajectory:
+        """The same run seen after only ``steps`` steps (explorers cache one long run and slice it)."""
+        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
+            raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+        if self.diverged_at is not None and self.diverged_at <= steps:
+            return self
+        return Trajectory(self.path[: steps + 1], self.losses[: steps + 1], False, None)
+
 
 def trajectory(optimizer, problem: Problem, start=None, steps: int = 100,
                max_norm: float = MAX_NORM) -> Trajectory:

@@ -134,3 +134,24 @@ def test_optimizer_and_problem_are_checked():
         trajectory(PlainGD(0.1), object(), steps=3)
     with pytest.raises(ValueError, match="max_norm"):
         trajectory(PlainGD(0.1), Bowl(), steps=3, max_norm=0)
+
+
+def test_head_equals_a_shorter_run_and_keeps_divergence_only_once_reached():
+    from course_lib.optimizers import SGD
+    from course_lib.problems import Bowl
+
+    bowl = Bowl(10.0)
+    long_run = trajectory(SGD(learning_rate=0.05), bowl, steps=50)
+    short_run = trajectory(SGD(learning_rate=0.05), bowl, steps=20)
+    head = long_run.head(20)
+    assert np.array_equal(head.path, short_run.path)
+    assert np.array_equal(head.losses, short_run.losses)
+    assert not head.diverged
+
+    # η = 0.3 > 2/κ = 0.2: |1 − ηκ| = 2, so |y| doubles each step from 2 and passes 1e6 near step 20.
+    diverging = trajectory(SGD(learning_rate=0.3), bowl, steps=100)
+    assert diverging.diverged
+    assert diverging.head(5).diverged is False and len(diverging.head(5).path) == 6
+    assert diverging.head(100) is diverging
+    with pytest.raises(ValueError, match="steps"):
+        diverging.head(-1)

@@ -1,0 +1,137 @@
+"""Reusable pieces of explorer figures: a loss landscape with paths, and a loss-curve panel.
+
+Both keep their axes fixed: the landscape is cached scenery (redrawn only when the problem
+changes) and paths and curves are moving artists, so a slider move redraws a few artists over
+a cached picture instead of the whole figure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from course_lib.problems import Problem, Trajectory
+from course_lib.widgets.canvas import LiveFigure
+
+GRID = 90
+"""Points per side of the sampled loss surface: enough for smooth contours at this size."""
+
+COLORS = {
+    "SGD": "#4c4c4c", "Momentum": "#1f77b4", "Nesterov": "#17becf", "Adagrad": "#2ca02c",
+    "RMSprop": "#bcbd22", "Adam": "#d62728", "Adamax": "#ff7f0e", "Nadam": "#9467bd",
+    "AdamW": "#8c564b",
+}
+
+
+class LandscapePanel:
+    """A 2-D problem drawn as shaded log-loss with contour lines, and paths walked on it.
+
+    The surface is scenery: changing the problem (a new condition number, another function)
+    costs one contour computation and one draw of the surface, not a full figure redraw, and
+    moves that keep the problem cost nothing here. The window is fixed
+    by ``bounds`` (the first problem's by default).
+    """
+
+    def __init__(self, live: LiveFigure, ax: Axes, problem: Problem, bounds=None):
+        self.live = live
+        self.ax = ax
+        self.bounds = bounds or problem.bounds
+        (x0, x1), (y0, y1) = self.bounds
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_autoscale_on(False)
+        ax.set_xlabel("θ₁")
+        ax.set_ylabel("θ₂")
+        xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+        self._grid = np.stack(np.meshgrid(xs, ys), axis=-1)
+        self._shade = ax.imshow(np.zeros((GRID, GRID)), extent=(x0, x1, y0, y1), origin="lower",
+                                cmap="Greys", aspect="auto", interpolation="bilinear")
+        (self._minimum,) = ax.plot([], [], marker="*", color="gold", markersize=14,
+                                   markeredgecolor="k", linestyle="none")
+        live.scenery(self._shade, self._minimum)
+        self._contours = None
+        self.problem = None
+        self.set_problem(problem)
+
+    def set_problem(self, problem: Problem) -> None:
+        if problem is self.problem:
+            return
+        self.problem = problem
+        loss = problem.value(self._grid)
+        # Shade by log-loss shifted to be positive: valleys of very different depths all show.
+        shifted = np.log1p(loss - loss.min())
+        self._shade.set_data(shifted)
+        # Stretch the colour scale past the data so the highest loss is a mid grey, not black:
+        # paths of every colour stay visible on top.
+        self._shade.set_clim(shifted.min(), 2.5 * shifted.max())
+        if self._contours is not None:
+            self._contours.remove()
+            self.live.forget(self._contours)
+        levels = [lv for lv in problem.levels if loss.min() < lv < loss.max()]
+        self._contours = self.ax.contour(
+            self._grid[..., 0], self._grid[..., 1], loss, levels=levels or 10,
+            colors="#7a7a7a", linewidths=0.6,
+        )
+        self.live.scenery(self._contours)
+        self.live.scenery_changed()
+        self._minimum.set_data(*([[], []] if problem.minimum is None else
+                                 [[problem.minimum[0]], [problem.minimum[1]]]))
+
+    def add_path(self, label: str, color: str | None = None, marker: str = "o") -> PathArtist:
+        return PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
+
+
+class PathArtist:
+    """One optimizer's path: a polyline with small markers, and a cross where it diverged."""
+
+    def __init__(self, live: LiveFigure, ax: Axes, label: str, color: str, marker: str):
+        (self.line,) = ax.plot([], [], marker=marker, markersize=2.5, linewidth=1.4,
+                               color=color, label=label)
+        (self.end,) = ax.plot([], [], marker="X", markersize=11, color=color,
+                              markeredgecolor="k", linestyle="none")
+        live.animate(self.line, self.end)
+
+    def show(self, run: Trajectory | None) -> None:
+        if run is None:
+            self.line.set_data([], [])
+            self.end.set_data([], [])
+            return
+        self.line.set_data(run.path[:, 0], run.path[:, 1])
+        if run.diverged:
+            self.end.set_data([run.path[-1, 0]], [run.path[-1, 1]])
+        else:
+            self.end.set_data([], [])
+
+
+class LossPanel:
+    """Loss against step on a log scale with fixed limits (so the axes never need a redraw)."""
+
+    def __init__(self, live: LiveFigure, ax: Axes, max_steps: int, low: float = 1e-8,
+                 high: float = 1e3, ylabel: str = "loss − minimum"):
+        self.live = live
+        self.ax = ax
+        self.low = low
+        ax.set_yscale("log")
+        ax.set_xlim(0, max_steps)
+        ax.set_ylim(low, high)
+        ax.set_autoscale_on(False)
+        ax.set_xlabel("step")
+        ax.set_ylabel(ylabel)
+        ax.grid(True, which="major", alpha=0.3)
+        self.lines = {}
+
+    def add_curve(self, label: str, color: str | None = None):
+        (line,) = self.ax.plot([], [], color=color or COLORS.get(label, "C0"), linewidth=1.5,
+                               label=label)
+        self.live.animate(line)
+        self.lines[label] = line
+        return line
+
+    def show(self, label: str, losses: np.ndarray | None, floor: float = 0.0) -> None:
+        line = self.lines[label]
+        if losses is None:
+            line.set_data([], [])
+            return
+        # Clip at the panel's floor so a run that reached the minimum exactly stays on the plot.
+        gap = np.maximum(np.asarray(losses) - floor, self.low)
+        line.set_data(np.arange(len(gap)), gap)
