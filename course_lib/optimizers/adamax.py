@@ -1,0 +1,58 @@
+"""AdaMax: Adam with the largest recent |g| in place of the root of v (lesson 7)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.optimizers.base import Optimizer
+from course_lib.optimizers.hyperparameters import Number
+
+
+class Adamax(Optimizer):
+    """AdaMax: scale the step by a decaying maximum of |g| instead of √v.
+
+    At step t = 1, 2, …::
+
+        m ← β₁ m + (1 − β₁) g
+        u ← max(β₂ u, |g|)
+        θ ← θ − η m ⊘ ((1 − β₁ᵗ)(u + ε))
+
+    u is Adam's √v with the ℓ2 norm over time replaced by the ℓ∞ norm; it
+    needs no bias correction. As in Adam, the code folds m's correction into
+    the rate, η_t = η / (1 − β₁ᵗ), and computes θ ← θ − η_t m ⊘ (u + ε). The absolute value matters: without it a
+    negative gradient would never raise u (the source text drops it; see
+    ERRATA.md). The slots are ``"m"`` and ``"u"``.
+
+    PyTorch's ``torch.optim.Adamax`` puts ε inside the maximum,
+    u ← max(β₂ u, |g| + ε), then θ ← θ − η m ⊘ ((1 − β₁ᵗ) u), with η = 0.002
+    and ε = 1e-8 (Keras: 0.001 and 1e-7).
+    """
+
+    slot_names = ("m", "u")
+    beta_1 = Number(0.0, 1.0)
+    beta_2 = Number(0.0, 1.0)
+    epsilon = Number(0.0)
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def _coefficients(self, learning_rate, step):
+        return {"corrected_learning_rate": learning_rate / (1 - self.beta_1**step),
+                "one_minus_beta_1": 1 - self.beta_1, "beta_2": self.beta_2,
+                "epsilon": self.epsilon}
+
+    def _update(self, g, theta, slots, c, w):
+        m, u = slots["m"], slots["u"]
+        np.subtract(g, m, out=w)
+        w *= c.one_minus_beta_1
+        m += w                                        # m ← m + (1 − β₁)(g − m)
+        u *= c.beta_2
+        np.abs(g, out=w)
+        np.maximum(u, w, out=u)                       # u ← max(β₂ u, |g|)
+        np.add(u, c.epsilon, out=w)
+        np.divide(m, w, out=w)
+        w *= c.corrected_learning_rate
+        theta -= w                                    # θ ← θ − η_t m ⊘ (u + ε)

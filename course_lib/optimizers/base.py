@@ -1,0 +1,352 @@
+"""What every optimizer shares: the learning rate, the step counter, the slots,
+the input checks, saving and restoring, and walking big arrays piece by piece.
+
+A subclass only writes its formula, in three parts:
+
+- ``slot_names``: the arrays it keeps per parameter (Adam: ``("m", "v")``);
+- ``_coefficients(learning_rate, step)``: the numbers a step shares across all
+  coordinates, such as Adam's bias-corrected rate, as Python floats;
+- ``_update(g, theta, slots, c, w)``: the formula itself, applied in place to
+  ``theta`` and the slots with NumPy's ``out=``; ``c`` holds the coefficients
+  as attributes and ``w`` is a scratch array the size of ``theta``, or of the
+  piece of it being updated (see ``CHUNK``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import numbers
+from types import SimpleNamespace
+
+import numpy as np
+
+CHUNK = 16_384
+"""Elements per piece when an update walks a large parameter.
+
+An update is a handful of NumPy passes. Run over a whole 10⁷-element array,
+each pass goes out to main memory; run over pieces of this size, the passes
+after the first find the piece still in the L2 cache, so main memory sees each
+array about once per step: reading g, θ and the slots, writing θ and the
+slots. ``benchmarks/optimizer_step.py`` measures the effect.
+"""
+
+
+class Optimizer:
+    """The base class: ``apply(grads, params)`` moves ``params`` in place.
+
+    ``learning_rate`` is a float or a schedule, any callable of the step such
+    as ``course_lib.schedules.ExponentialDecay``. As in Keras, the rate used by
+    a step is the schedule at ``iterations`` before that step: the first
+    update uses ``schedule(0)``.
+    """
+
+    slot_names: tuple[str, ...] = ()
+    scratch_buffers = 1
+    _state_attributes: tuple[str, ...] = ()
+
+    def __init__(self, learning_rate):
+        self.learning_rate = learning_rate
+        self._iterations = 0
+        self._slots: list[dict[str, np.ndarray]] | None = None
+        # (shape, dtype) of each parameter the slots belong to; None where unknown.
+        self._specs: list[tuple | None] | None = None
+        self._scratch: list[list[np.ndarray]] = []
+
+    # -- the learning rate ------------------------------------------------
+
+    @property
+    def learning_rate(self):
+        """The float or the schedule this optimizer was given."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        if callable(value):
+            self._learning_rate = value
+            return
+        if callable(getattr(self, "_learning_rate", None)):
+            # Keras refuses this too: a fixed number would silently end the schedule.
+            raise TypeError(
+                "learning_rate is a schedule; assign another schedule, or build a new optimizer "
+                f"with a constant learning rate, instead of assigning {value!r}"
+            )
+        self._learning_rate = _checked_rate(value)
+
+    @property
+    def current_learning_rate(self) -> float:
+        """The learning rate the next step will use: the schedule at ``iterations``."""
+        if not callable(self._learning_rate):
+            return self._learning_rate
+        rate = self._learning_rate(self._iterations)
+        if np.ndim(rate) != 0 or isinstance(rate, bool) or not isinstance(
+                rate, numbers.Real | np.ndarray):
+            raise TypeError(f"the learning_rate schedule must return a number, got {rate!r} "
+                            f"at step {self._iterations}")
+        rate = float(rate)
+        if not (math.isfinite(rate) and rate > 0):
+            raise ValueError(f"the learning_rate schedule returned {rate!r} at step "
+                             f"{self._iterations}; a learning rate must be finite and > 0")
+        return rate
+
+    @property
+    def iterations(self) -> int:
+        """How many steps this optimizer has taken."""
+        return self._iterations
+
+    @property
+    def slots(self) -> list[dict[str, np.ndarray]]:
+        """Per parameter, the live slot arrays by name (empty until the first step)."""
+        return [] if self._slots is None else self._slots
+
+    # -- one step ---------------------------------------------------------
+
+    def apply(self, grads, params) -> None:
+        """One step: move each parameter in place along its gradient.
+
+        ``grads`` and ``params`` are two NumPy arrays, or two lists of them in
+        the same order. Every input is checked before anything moves: a bad
+        shape, a wrong dtype or a gradient holding NaN or inf raises, and
+        leaves every parameter, every slot and ``iterations`` as they were.
+        """
+        grads, params, names = _as_lists(grads, params)
+        self._check_slots_fit(params, names)
+        for g, name in zip(grads, names):
+            _check_finite(g, "grads" + name)
+        learning_rate = self.current_learning_rate
+        self._build(params)
+        # Python floats: NumPy converts them to each parameter's dtype, so a float32
+        # parameter is updated in float32 arithmetic.
+        c = SimpleNamespace(**self._coefficients(learning_rate, self._iterations + 1))
+        for g, theta, slots, scratch in zip(grads, params, self._slots, self._scratch):
+            for g_piece, theta_piece, slot_pieces, w in _pieces(g, theta, slots, scratch):
+                self._update(g_piece, theta_piece, slot_pieces, c, *w)
+        self._iterations += 1
+
+    def apply_gradients(self, grads_and_params) -> None:
+        """One step from ``(grad, param)`` pairs, as in Keras."""
+        pairs = list(grads_and_params)
+        for i, pair in enumerate(pairs):
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise TypeError(f"grads_and_params[{i}] must be a (grad, param) pair, got {pair!r}")
+        self.apply([g for g, _ in pairs], [theta for _, theta in pairs])
+
+    def _coefficients(self, learning_rate: float, step: int) -> dict[str, float]:
+        raise NotImplementedError
+
+    def _update(self, g, theta, slots, c, w) -> None:
+        raise NotImplementedError
+
+    def _initial_slot(self, name: str, theta: np.ndarray) -> np.ndarray:
+        return np.zeros(theta.shape, theta.dtype)
+
+    def _build(self, params) -> None:
+        """Create the slots on the first step, and any slot a hyperparameter switched on since."""
+        if self._slots is None:
+            self._slots = [{} for _ in params]
+        if not self._scratch:
+            self._specs = [(theta.shape, theta.dtype) for theta in params]
+            self._scratch = [_scratch_for(theta, self.scratch_buffers) for theta in params]
+        for theta, slots in zip(params, self._slots):
+            for name in self.slot_names:
+                if name not in slots:
+                    slots[name] = self._initial_slot(name, theta)
+
+    def _check_slots_fit(self, params, names) -> None:
+        if self._specs is None:
+            return
+        if len(params) != len(self._specs):
+            raise ValueError(f"this optimizer keeps state for {len(self._specs)} parameters, "
+                             f"got {len(params)}; use one optimizer per list of parameters")
+        for theta, spec, name in zip(params, self._specs, names):
+            if spec is not None and spec != (theta.shape, theta.dtype):
+                raise ValueError(
+                    f"params{name} has shape {theta.shape} and dtype {theta.dtype}, but this "
+                    f"optimizer was built for shape {spec[0]} and dtype {spec[1]}; "
+                    "use one optimizer per list of parameters")
+
+    # -- saving and restoring ---------------------------------------------
+
+    def get_state(self) -> dict:
+        """A deep copy of everything that changes while training: resume with ``set_state``."""
+        slots = None if self._slots is None else [
+            {name: array.copy() for name, array in slots.items()} for slots in self._slots]
+        state = {"iterations": self._iterations, "slots": slots}
+        state.update({name: getattr(self, name) for name in self._state_attributes})
+        return state
+
+    def set_state(self, state: dict) -> None:
+        """Put back what ``get_state`` returned; the next step continues exactly."""
+        if not isinstance(state, dict):
+            raise TypeError(f"state must be the dict get_state() returned, got {state!r}")
+        missing = {"iterations", "slots", *self._state_attributes} - state.keys()
+        if missing:
+            raise ValueError(f"state is missing {sorted(missing)}")
+        iterations = state["iterations"]
+        if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral) \
+                or iterations < 0:
+            raise ValueError(f"state['iterations'] must be an integer >= 0, got {iterations!r}")
+        slots = state["slots"]
+        if slots is not None:
+            slots = [_copied_slots(entry, i, self.slot_names) for i, entry in enumerate(slots)]
+        for name in self._state_attributes:
+            setattr(self, name, float(state[name]))
+        self._iterations = int(iterations)
+        self._slots = slots
+        self._specs = None if slots is None else [_spec_of(entry) for entry in slots]
+        self._scratch = []
+
+    def get_config(self) -> dict:
+        """The constructor's arguments, current values; a schedule as class and config."""
+        arguments = list(inspect.signature(type(self).__init__).parameters)[1:]
+        config = {name: getattr(self, name) for name in arguments}
+        config["learning_rate"] = _serialized(self._learning_rate)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """A fresh optimizer built from ``get_config()``."""
+        config = dict(config)
+        config["learning_rate"] = _deserialized(config["learning_rate"])
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        config = self.get_config()
+        config["learning_rate"] = self._learning_rate
+        arguments = ", ".join(f"{name}={value!r}" for name, value in config.items())
+        return f"{type(self).__name__}({arguments})"
+
+
+def _checked_rate(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError("learning_rate must be a number > 0 or a schedule (a callable of the "
+                        f"step), got {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"learning_rate must be finite and > 0, got {value!r}")
+    return float(value)
+
+
+def _as_lists(grads, params):
+    """Both arguments as lists, with the suffix that names each entry in messages."""
+    if isinstance(params, np.ndarray):
+        if isinstance(grads, np.floating):
+            # NumPy turns arithmetic on a 0-d array into a scalar: 2 * theta for theta = array(3.0).
+            grads = np.asarray(grads)
+        if not isinstance(grads, np.ndarray):
+            raise TypeError(f"params is one array, so grads must be one array too, "
+                            f"got {type(grads).__name__}")
+        grads, params, names = [grads], [params], [""]
+    elif isinstance(params, list | tuple):
+        if not isinstance(grads, list | tuple):
+            raise TypeError(f"params is a list, so grads must be a list too, "
+                            f"got {type(grads).__name__}")
+        names = [f"[{i}]" for i in range(len(params))]
+    else:
+        raise TypeError(f"params must be a NumPy array or a list of NumPy arrays, "
+                        f"got {type(params).__name__}")
+    if len(grads) != len(params):
+        raise ValueError(f"got {len(grads)} grads for {len(params)} params: "
+                         "pass one gradient per parameter")
+    if not params:
+        raise ValueError("params is empty: there is nothing to update")
+    grads = [np.asarray(g) if isinstance(g, np.floating) else g for g in grads]
+    for g, theta, name in zip(grads, params, names):
+        _check_float_array(theta, "params" + name)
+        _check_float_array(g, "grads" + name)
+        if g.shape != theta.shape:
+            raise ValueError(f"grads{name} has shape {g.shape} but params{name} has shape "
+                             f"{theta.shape}: they must match")
+        if not theta.flags.writeable:
+            raise ValueError(f"params{name} is read-only; the optimizer updates it in place")
+    return list(grads), list(params), names
+
+
+def _check_float_array(array, name: str) -> None:
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array, got {type(array).__name__}")
+    if array.dtype.kind != "f":
+        raise TypeError(f"{name} must hold floating-point numbers (float16, float32 or "
+                        f"float64), got dtype {array.dtype}")
+
+
+def _check_finite(g: np.ndarray, name: str) -> None:
+    """Raise if ``g`` holds NaN or inf, without allocating an array the size of a large ``g``."""
+    if g.size <= CHUNK:
+        finite = np.isfinite(g).all()
+    else:
+        # The sum is finite exactly when no element is NaN or inf, unless huge finite
+        # values overflowed it: only then look at the elements, piece by piece.
+        with np.errstate(over="ignore", invalid="ignore"):
+            finite = math.isfinite(np.add.reduce(g, axis=None))
+        if not finite:
+            with np.nditer(g, flags=["external_loop", "buffered", "zerosize_ok"],
+                           buffersize=CHUNK) as pieces:
+                finite = all(np.isfinite(piece).all() for piece in pieces)
+    if not finite:
+        raise ValueError(f"{name} contains NaN or inf; no parameter and no slot was changed")
+
+
+def _scratch_for(theta: np.ndarray, count: int) -> list[np.ndarray]:
+    shape = theta.shape if theta.size <= CHUNK else (CHUNK,)
+    return [np.empty(shape, theta.dtype) for _ in range(count)]
+
+
+def _pieces(g, theta, slots, scratch):
+    """Yield ``(g, theta, slots, scratch)`` for cache-sized pieces of one parameter.
+
+    A small parameter is one piece, the arrays themselves. A large one is
+    walked by ``np.nditer`` in pieces of ``CHUNK`` elements: views when the
+    arrays are contiguous, buffers written back when they are not.
+    The gradient is cast to the parameter's dtype, as Keras does.
+    """
+    if theta.size <= CHUNK:
+        yield g.astype(theta.dtype, copy=False), theta, slots, scratch
+        return
+    names = list(slots)
+    operands = [g, theta, *slots.values()]
+    with np.nditer(operands, flags=["external_loop", "buffered", "zerosize_ok"],
+                   op_flags=[["readonly"]] + [["readwrite"]] * (len(operands) - 1),
+                   op_dtypes=[theta.dtype] * len(operands), casting="same_kind",
+                   buffersize=CHUNK) as walk:
+        for g_piece, theta_piece, *slot_pieces in walk:
+            size = theta_piece.shape[0]
+            yield g_piece, theta_piece, dict(zip(names, slot_pieces)), [w[:size] for w in scratch]
+
+
+def _copied_slots(entry, index: int, allowed: tuple[str, ...]) -> dict[str, np.ndarray]:
+    if not isinstance(entry, dict):
+        raise TypeError(f"state['slots'][{index}] must be a dict of arrays, got {entry!r}")
+    copied = {}
+    for name, array in entry.items():
+        if name not in allowed:
+            raise ValueError(f"state['slots'][{index}] has a slot {name!r} this optimizer does "
+                             f"not keep (it keeps {list(allowed)})")
+        _check_float_array(array, f"state['slots'][{index}][{name!r}]")
+        copied[name] = np.array(array, order="C", copy=True)
+    if len({(array.shape, array.dtype) for array in copied.values()}) > 1:
+        raise ValueError(f"state['slots'][{index}] holds arrays of different shapes or dtypes")
+    return copied
+
+
+def _spec_of(slots: dict[str, np.ndarray]):
+    """The (shape, dtype) the slots were built for, None when there are none to tell."""
+    for array in slots.values():
+        return array.shape, array.dtype
+    return None
+
+
+def _serialized(learning_rate):
+    if hasattr(learning_rate, "get_config"):
+        kind = type(learning_rate)
+        return {"module": kind.__module__, "class_name": kind.__qualname__,
+                "config": learning_rate.get_config()}
+    return learning_rate
+
+
+def _deserialized(learning_rate):
+    if isinstance(learning_rate, dict):
+        kind = getattr(importlib.import_module(learning_rate["module"]),
+                       learning_rate["class_name"])
+        return kind.from_config(learning_rate["config"])
+    return learning_rate

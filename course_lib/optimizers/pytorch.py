@@ -1,0 +1,130 @@
+"""PyTorch's formulas for SGD and Nadam, computed with NumPy, to set beside Keras's.
+
+torch is not needed: these classes reproduce ``torch.optim.SGD`` and
+``torch.optim.NAdam`` (no weight decay, no dampening) with the same
+``apply(grads, params)`` as every other optimizer here, so a lesson can run
+both frameworks' updates on one problem and show where they part.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.optimizers.base import Optimizer
+from course_lib.optimizers.hyperparameters import Flag, Number
+
+
+class TorchSGD(Optimizer):
+    """PyTorch's SGD: the velocity holds gradients, η is applied when stepping.
+
+    ::
+
+        b ← μ b + g
+        θ ← θ − η b                 (Nesterov: θ ← θ − η (g + μ b))
+
+    b is the slot ``"momentum_buffer"`` (PyTorch's name). With a constant η,
+    b = −m / η for Keras's velocity m and the paths agree. After η changes,
+    PyTorch's whole velocity is scaled by the new η at once, while Keras's
+    velocity still carries the steps taken with the old one.
+    PyTorch's default learning rate is 0.001.
+    """
+
+    momentum = Number(0.0, 1.0)
+    nesterov = Flag()
+
+    def __init__(self, learning_rate=0.001, momentum=0.0, nesterov=False):
+        super().__init__(learning_rate)
+        self.momentum = momentum
+        self.nesterov = nesterov
+        if self.nesterov and self.momentum == 0:
+            raise ValueError("nesterov=True needs momentum in (0, 1), as in PyTorch, got 0")
+
+    @property
+    def slot_names(self):
+        return ("momentum_buffer",) if self.momentum > 0 else ()
+
+    def _coefficients(self, learning_rate, step):
+        return {"learning_rate": learning_rate, "momentum": self.momentum}
+
+    def _update(self, g, theta, slots, c, w):
+        if self.momentum == 0:
+            np.multiply(g, c.learning_rate, out=w)
+            theta -= w                                # θ ← θ − η g
+            return
+        b = slots["momentum_buffer"]
+        b *= c.momentum
+        b += g                                        # b ← μ b + g
+        if self.nesterov:
+            np.multiply(b, c.momentum, out=w)
+            w += g
+            w *= c.learning_rate
+            theta -= w                                # θ ← θ − η (g + μ b)
+        else:
+            np.multiply(b, c.learning_rate, out=w)
+            theta -= w                                # θ ← θ − η b
+
+
+class TorchNadam(Optimizer):
+    """PyTorch's NAdam: Nadam with a slow momentum warm-up and ε after bias correction.
+
+    With ψ = ``momentum_decay``, at step t = 1, 2, …::
+
+        μ_t = β₁ (1 − ½ · 0.96^(ψ t))     Π_t = μ_1 μ_2 … μ_t
+        m ← β₁ m + (1 − β₁) g
+        v ← β₂ v + (1 − β₂) g ⊗ g
+        d = √(v / (1 − β₂ᵗ)) + ε
+        θ ← θ − η (1 − μ_t) / (1 − Π_t) · g ⊘ d − η μ_{t+1} / (1 − Π_{t+1}) · m ⊘ d
+
+    The same shape as Keras's Nadam, but with ψ = 0.004 the exponent ψ t
+    stays small for thousands of steps, so μ_t stays near β₁ / 2 where
+    Keras's μ_t is within 1 % of β₁ after about 100 steps. Defaults are
+    PyTorch's: η = 0.002, ε = 1e-8. Slots ``"m"`` and ``"v"``; the product Π
+    is ``mu_product`` (PyTorch stores one per parameter, all equal).
+    """
+
+    slot_names = ("m", "v")
+    scratch_buffers = 2
+    _state_attributes = ("mu_product",)
+    beta_1 = Number(0.0, 1.0)
+    beta_2 = Number(0.0, 1.0)
+    epsilon = Number(0.0)
+    momentum_decay = Number(0.0)
+
+    def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 momentum_decay=0.004):
+        super().__init__(learning_rate)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.momentum_decay = momentum_decay
+        self.mu_product = 1.0
+
+    def _coefficients(self, learning_rate, step):
+        mu = self.beta_1 * (1 - 0.5 * 0.96 ** (step * self.momentum_decay))
+        mu_next = self.beta_1 * (1 - 0.5 * 0.96 ** ((step + 1) * self.momentum_decay))
+        self.mu_product *= mu
+        mu_product_next = self.mu_product * mu_next
+        return {"one_minus_beta_1": 1 - self.beta_1, "beta_2": self.beta_2,
+                "one_minus_beta_2": 1 - self.beta_2,
+                "bias_correction_2": 1 - self.beta_2**step, "epsilon": self.epsilon,
+                "gradient_step": learning_rate * (1 - mu) / (1 - self.mu_product),
+                "momentum_step": learning_rate * mu_next / (1 - mu_product_next)}
+
+    def _update(self, g, theta, slots, c, w, d):
+        m, v = slots["m"], slots["v"]
+        np.subtract(g, m, out=w)
+        w *= c.one_minus_beta_1
+        m += w                                        # m ← m + (1 − β₁)(g − m)
+        v *= c.beta_2
+        np.square(g, out=w)
+        w *= c.one_minus_beta_2
+        v += w                                        # v ← β₂ v + (1 − β₂) g ⊗ g
+        np.divide(v, c.bias_correction_2, out=d)
+        np.sqrt(d, out=d)
+        d += c.epsilon                                # d = √v̂ + ε
+        np.divide(g, d, out=w)
+        w *= c.gradient_step
+        theta -= w                                    # the current gradient's share
+        np.divide(m, d, out=w)
+        w *= c.momentum_step
+        theta -= w                                    # the look-ahead momentum's share

@@ -1,0 +1,81 @@
+"""RMSProp: AdaGrad with a decaying average in place of the sum (lesson 5)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.optimizers.base import Optimizer
+from course_lib.optimizers.hyperparameters import Flag, Number
+
+
+class RMSprop(Optimizer):
+    """RMSProp: divide the step by the root of a moving average of g².
+
+    ::
+
+        s ← ρ s + (1 − ρ) g ⊗ g
+        θ ← θ − η g ⊘ √(s + ε)
+
+    The average forgets old gradients: it looks back about 1 / (1 − ρ)
+    steps, so unlike AdaGrad the step does not shrink for good. s is the slot
+    ``"s"``; ε sits inside the root, as in Keras. (The source text drops the
+    "+ (1 − ρ)" in the first line; see ERRATA.md.)
+
+    ``centered=True`` also averages the gradient, ḡ ← ρ ḡ + (1 − ρ) g (slot
+    ``"g_bar"``), and divides by √(s − ḡ ⊗ ḡ + ε), the root of a variance.
+    ``momentum`` > 0 sends the step through a velocity (slot ``"momentum"``):
+    m ← β m + η g ⊘ √(…), then θ ← θ − m.
+
+    PyTorch's ``torch.optim.RMSprop`` calls ρ ``alpha`` and defaults it to
+    0.99 (Keras: 0.9), adds ε = 1e-8 outside the root, θ ← θ − η g ⊘ (√s + ε),
+    defaults to η = 0.01, and keeps η out of its velocity:
+    b ← μ b + g ⊘ (√s + ε), θ ← θ − η b.
+    """
+
+    rho = Number(0.0, 1.0)
+    momentum = Number(0.0, 1.0)
+    epsilon = Number(0.0)
+    centered = Flag()
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False):
+        super().__init__(learning_rate)
+        self.rho = rho
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.centered = centered
+
+    @property
+    def slot_names(self):
+        return ("s",) + ("g_bar",) * self.centered + ("momentum",) * (self.momentum > 0)
+
+    def _coefficients(self, learning_rate, step):
+        return {"learning_rate": learning_rate, "rho": self.rho, "one_minus_rho": 1 - self.rho,
+                "momentum": self.momentum, "epsilon": self.epsilon}
+
+    def _update(self, g, theta, slots, c, w):
+        s = slots["s"]
+        np.square(g, out=w)
+        w *= c.one_minus_rho
+        s *= c.rho
+        s += w                                        # s ← ρ s + (1 − ρ) g ⊗ g
+        if self.centered:
+            g_bar = slots["g_bar"]
+            np.multiply(g, c.one_minus_rho, out=w)
+            g_bar *= c.rho
+            g_bar += w                                # ḡ ← ρ ḡ + (1 − ρ) g
+            np.square(g_bar, out=w)
+            np.subtract(s, w, out=w)
+            w += c.epsilon                            # w = s − ḡ ⊗ ḡ + ε
+        else:
+            np.add(s, c.epsilon, out=w)               # w = s + ε
+        np.sqrt(w, out=w)
+        np.divide(g, w, out=w)
+        w *= c.learning_rate                          # w = η g ⊘ √w
+        if self.momentum > 0:
+            m = slots["momentum"]
+            m *= c.momentum
+            m += w                                    # m ← β m + η g ⊘ √(…)
+            theta -= m
+        else:
+            theta -= w

@@ -1,0 +1,65 @@
+"""Gradient descent, momentum and Nesterov momentum (lessons 1 to 3)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.optimizers.base import Optimizer
+from course_lib.optimizers.hyperparameters import Flag, Number
+
+
+class SGD(Optimizer):
+    """Gradient descent, with momentum or Nesterov momentum as options.
+
+    With g the gradient, η the learning rate and β the momentum::
+
+        plain (β = 0)   θ ← θ − η g
+        momentum        m ← β m − η g        θ ← θ + m
+        Nesterov        m ← β m − η g        θ ← θ + β m − η g
+
+    m is the velocity, kept in the slot ``"momentum"`` (Keras's name). On a
+    constant gradient it settles at −η g / (1 − β): with β = 0.9, ten plain
+    steps' worth per step.
+
+    The Nesterov line is the lesson's look-ahead form, m ← β m − η ∇J(θ + β m)
+    then θ ← θ + m, written for the look-ahead point θ + β m, which is the
+    point this optimizer keeps as θ: the same path, and the gradient is taken
+    where the parameters are (lesson 3 shows the change of variable).
+
+    PyTorch's ``torch.optim.SGD`` keeps b = −m / η instead: b ← μ b + g and
+    θ ← θ − η b (Nesterov: θ ← θ − η (g + μ b)). At a constant η the steps
+    are the same; once η changes they are not, because Keras's velocity still
+    carries the old η and PyTorch's is rescaled at once. ``TorchSGD`` in
+    ``course_lib.optimizers.pytorch`` is that form. PyTorch's default
+    learning rate is 0.001, Keras's 0.01.
+    """
+
+    momentum = Number(0.0, 1.0)
+    nesterov = Flag()
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
+        super().__init__(learning_rate)
+        self.momentum = momentum
+        self.nesterov = nesterov
+
+    @property
+    def slot_names(self):
+        return ("momentum",) if self.momentum > 0 else ()
+
+    def _coefficients(self, learning_rate, step):
+        return {"learning_rate": learning_rate, "momentum": self.momentum}
+
+    def _update(self, g, theta, slots, c, w):
+        np.multiply(g, c.learning_rate, out=w)        # w = η g
+        if self.momentum == 0:
+            theta -= w
+            return
+        m = slots["momentum"]
+        m *= c.momentum
+        m -= w                                        # m ← β m − η g
+        if self.nesterov:
+            theta -= w
+            np.multiply(m, c.momentum, out=w)
+            theta += w                                # θ ← θ − η g + β m
+        else:
+            theta += m                                # θ ← θ + m
