@@ -1,0 +1,115 @@
+"""Lesson 2 pictures: momentum's terminal velocity, overshoot, and the Keras/PyTorch forms.
+
+The terminal velocity: with a constant gradient g, the velocity obeys m ← βm − ηg, whose
+fixed point is m = −ηg/(1 − β). Every step then moves θ by η|g|/(1 − β): 1/(1 − β) times
+the plain gradient step (10× at β = 0.9).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from course_lib import optimizers
+from course_lib.optimizers.pytorch import TorchSGD
+from course_lib.plots.gradient_descent import draw_landscape
+from course_lib.problems import Bowl, trajectory
+
+
+def speeds_on_a_slope(optimizer, steps: int, slope: float = 1.0) -> np.ndarray:
+    """The step lengths |θₖ − θₖ₋₁|, k = 1 … steps, of ``optimizer`` on the plane J(θ) = slope·θ.
+
+    The gradient is the constant ``slope`` at every point, so this isolates how an
+    optimizer's step grows (momentum) or stays put (plain gradient descent).
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    slope = float(slope)
+    if not np.isfinite(slope) or slope == 0:
+        raise ValueError(f"slope must be finite and non-zero, got {slope!r}")
+    theta = np.zeros(1)
+    gradient = np.full(1, slope)
+    positions = np.empty(steps + 1)
+    positions[0] = theta[0]
+    for k in range(1, steps + 1):
+        optimizer.apply(gradient, theta)
+        positions[k] = theta[0]
+    return np.abs(np.diff(positions))
+
+
+def terminal_velocity(momentums=(0.0, 0.5, 0.8, 0.9), learning_rate: float = 0.01,
+                      steps: int = 60) -> Figure:
+    """Momentum's step on a constant slope, in units of the plain step η|g|, for several β.
+
+    Each curve climbs to its own ceiling 1/(1 − β) (dashed): after k steps it is at
+    (1 − βᵏ)/(1 − β).
+    """
+    fig = Figure(figsize=(7.5, 3.4), layout="constrained")
+    ax = fig.subplots()
+    k = np.arange(1, steps + 1)
+    for i, beta in enumerate(momentums):
+        optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=beta)
+        speed = speeds_on_a_slope(optimizer, steps) / learning_rate
+        ax.plot(k, speed, "o-", markersize=2.5, color=f"C{i}", label=f"β = {beta:g}")
+        ax.axhline(1 / (1 - beta), color=f"C{i}", linestyle="--", linewidth=0.9)
+    ax.set_xlabel("step k")
+    ax.set_ylabel("step length / plain step η|g|")
+    ax.set_title("terminal velocity: the step grows to 1/(1 − β) times the plain step")
+    ax.set_xlim(0, steps)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.grid(True, alpha=0.3)
+    return fig
+
+
+def friction(momentums=(0.5, 0.9, 0.99), learning_rate: float = 0.02,
+             condition_number: float = 20.0, steps: int = 120) -> Figure:
+    """Momentum's path in the valley ½(x² + κy²) for several β, one panel each.
+
+    Little momentum (much friction) behaves like gradient descent; β close to 1 (almost no
+    friction) overshoots the minimum and swings around it many times before it settles.
+    """
+    problem = Bowl(condition_number)
+    fig = Figure(figsize=(3.3 * len(momentums), 2.9), layout="constrained")
+    for ax, beta in zip(np.atleast_1d(fig.subplots(1, len(momentums))), momentums):
+        run = trajectory(optimizers.SGD(learning_rate=learning_rate, momentum=beta), problem,
+                         steps=steps)
+        draw_landscape(ax, problem)
+        ax.plot(run.path[:, 0], run.path[:, 1], "o-", color="#1f77b4", markersize=2,
+                linewidth=1)
+        ax.set_title(f"β = {beta:g}: loss {run.final_loss:.1e} after {steps} steps", fontsize=9)
+    return fig
+
+
+def learning_rate_drop(learning_rate: float = 0.1, momentum: float = 0.9, drop_at: int = 40,
+                       factor: float = 0.1, steps: int = 90) -> Figure:
+    """Step lengths of Keras's and PyTorch's momentum on a constant slope when η drops.
+
+    Steps 1 … ``drop_at`` use η, the later ones ``factor``·η. Keras keeps the velocity
+    m with η inside it (m ← βm − ηg), so the old η fades out over about 1/(1 − β) steps;
+    PyTorch keeps b without η (b ← βb + g, θ ← θ − ηb), so its step shrinks at once.
+    """
+    def schedule(step):
+        return learning_rate if step < drop_at else factor * learning_rate
+
+    keras = speeds_on_a_slope(optimizers.SGD(learning_rate=schedule, momentum=momentum), steps)
+    torch = speeds_on_a_slope(TorchSGD(learning_rate=schedule, momentum=momentum), steps)
+    k = np.arange(1, steps + 1)
+    fig = Figure(figsize=(7.5, 3.4), layout="constrained")
+    ax = fig.subplots()
+    ax.semilogy(k, keras, "o-", markersize=2.5, color="#1f77b4",
+                label="Keras / course_lib SGD: m ← βm − ηg")
+    ax.semilogy(k, torch, "s--", markersize=2.5, color="#d62728",
+                label="PyTorch (TorchSGD): b ← βb + g, θ ← θ − ηb")
+    ax.axvline(drop_at + 0.5, color="grey", linewidth=0.8)
+    ax.annotate(f" η × {factor:g} from here", (drop_at + 0.5, 1.6 * learning_rate / (1 - momentum)),
+                fontsize=8, va="center")
+    for rate in (learning_rate, factor * learning_rate):
+        ax.axhline(rate / (1 - momentum), color="grey", linestyle=":", linewidth=0.8)
+    ax.set_xlabel("step k")
+    ax.set_ylabel("step length |Δθ|  (slope |g| = 1)")
+    ax.set_title(f"a learning-rate drop at step {drop_at}, β = {momentum:g}")
+    ax.set_xlim(0, steps)
+    ax.set_ylim(0.5 * factor * learning_rate / (1 - momentum), 2 * learning_rate / (1 - momentum))
+    ax.legend(loc="upper right", bbox_to_anchor=(1, 0.88), fontsize=8)
+    ax.grid(True, alpha=0.3)
+    return fig
