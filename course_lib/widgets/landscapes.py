@@ -1,0 +1,105 @@
+"""A landscape panel that switches between test problems as fast as it moves a path.
+
+``panels.LandscapePanel`` keeps the window of its first problem: right for one family of
+bowls, wrong for a dropdown that goes from a valley ten units wide to Rosenbrock's banana.
+Changing the axis limits would normally mean redrawing the figure, because the tick labels
+are part of the cached background. This panel has no ticks (``window`` puts the limits in
+words, for a status line), so new limits only change where the animated artists land, and a switch costs
+little more than a slider move. The surface is scenery (cached until the problem changes);
+each problem's surface is computed once, when the panel is built, and switching flips which
+contour set is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl
+from course_lib.widgets.canvas import LiveFigure
+from course_lib.widgets.panels import COLORS, GRID, PathArtist
+
+
+def problem_choices() -> dict[str, Problem]:
+    """The problems a lesson-2 or lesson-3 explorer offers, by the name its dropdown shows."""
+    return {
+        "valley κ = 10": Bowl(10.0),
+        "valley κ = 100": Bowl(100.0),
+        "turned valley κ = 10": RotatedBowl(10.0),
+        "Rosenbrock": Rosenbrock(),
+        "Beale": Beale(),
+    }
+
+
+class SwitchingLandscape:
+    """Shaded log-loss, contour lines and the minimum of one of several problems, plus paths."""
+
+    def __init__(self, live: LiveFigure, ax: Axes, problems: Mapping[str, Problem], first: str):
+        self.live = live
+        self.ax = ax
+        self.problems = dict(problems)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("θ₁")
+        ax.set_ylabel("θ₂")
+        ax.set_autoscale_on(False)
+        self._shade = ax.imshow(np.zeros((GRID, GRID)), origin="lower", cmap="Greys",
+                                aspect="auto", interpolation="bilinear")
+        (self._minimum,) = ax.plot([], [], marker="*", color="gold", markersize=14,
+                                   markeredgecolor="k", linestyle="none")
+        live.scenery(self._shade, self._minimum)
+        self._surfaces = {name: self._surface(problem) for name, problem in self.problems.items()}
+        self.name = None
+        self.set_problem(first)
+
+    @property
+    def problem(self) -> Problem:
+        return self.problems[self.name]
+
+    def _surface(self, problem: Problem):
+        (x0, x1), (y0, y1) = problem.bounds
+        grid = np.stack(np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)), axis=-1)
+        loss = problem.value(grid)
+        # Shade by log-loss shifted to be positive, so shallow and deep valleys both show.
+        shade = np.log1p(loss - loss.min())
+        levels = [level for level in problem.levels if loss.min() < level < loss.max()]
+        contours = self.ax.contour(grid[..., 0], grid[..., 1], loss, levels=levels or 10,
+                                   colors="#7a7a7a", linewidths=0.6)
+        contours.set_visible(False)
+        self.live.scenery(contours)
+        return shade, contours
+
+    def set_problem(self, name: str) -> None:
+        if name not in self.problems:
+            raise ValueError(f"problem must be one of {sorted(self.problems)}, got {name!r}")
+        if name == self.name:
+            return
+        if self.name is not None:
+            self._surfaces[self.name][1].set_visible(False)
+        self.name = name
+        problem = self.problems[name]
+        shade, contours = self._surfaces[name]
+        (x0, x1), (y0, y1) = problem.bounds
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
+        self._shade.set_data(shade)
+        self._shade.set_extent((x0, x1, y0, y1))
+        # The colour scale runs past the data (as in panels.LandscapePanel) so the highest loss
+        # is a mid grey and paths of every colour stay visible on top.
+        self._shade.set_clim(shade.min(), 2.5 * shade.max())
+        contours.set_visible(True)
+        if problem.minimum is None:
+            self._minimum.set_data([], [])
+        else:
+            self._minimum.set_data([problem.minimum[0]], [problem.minimum[1]])
+        self.live.scenery_changed()
+
+    @property
+    def window(self) -> str:
+        (x0, x1), (y0, y1) = self.problem.bounds
+        return f"θ₁ from {x0:g} to {x1:g}, θ₂ from {y0:g} to {y1:g}"
+
+    def add_path(self, label: str, color: str | None = None, marker: str = "o") -> PathArtist:
+        return PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
