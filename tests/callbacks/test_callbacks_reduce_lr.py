@@ -1,0 +1,151 @@
+"""ReduceLROnPlateau on hand-made val_loss sequences; every expected rate is derived in a comment
+from Keras 3's rule: improvement means current < best − min_delta; a non-improving epoch outside
+cooldown adds 1 to wait; at wait >= patience the rate becomes max(lr·factor, min_lr) (only if
+lr > min_lr), then cooldown_counter = cooldown and wait = 0; a counter still in cooldown is
+decremented first thing at each epoch end."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from course_lib.callbacks import ReduceLROnPlateau
+
+
+def _rates_after_each_epoch(callback, values, lr=0.1, monitor="val_loss"):
+    model = SimpleNamespace(optimizer=SimpleNamespace(learning_rate=lr), stop_training=False)
+    callback.set_model(model)
+    callback.on_train_begin({})
+    rates = []
+    for epoch, value in enumerate(values):
+        callback.on_epoch_begin(epoch, {})
+        callback.on_epoch_end(epoch, {monitor: value, "loss": 9.9})
+        rates.append(model.optimizer.learning_rate)
+    return rates
+
+
+def test_cut_after_patience_non_improving_epochs():
+    callback = ReduceLROnPlateau(factor=0.5, patience=2)
+    # epoch 0: 1.0 < inf → best 1.0        epoch 1: 0.9 < 1.0 − 1e-4 → best 0.9
+    # epoch 2: 0.9 is no better → wait 1     epoch 3: wait 2 = patience → 0.1·0.5, wait 0
+    # epoch 4: wait 1                        epoch 5: wait 2 → 0.05·0.5
+    # epoch 6: 0.8 < 0.9 − 1e-4 → best, wait 0
+    rates = _rates_after_each_epoch(callback, [1.0, 0.9, 0.9, 0.9, 0.9, 0.9, 0.8])
+    assert rates == [0.1, 0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+    assert callback.best == 0.8
+
+
+def test_patience_zero_cuts_at_every_non_improving_epoch():
+    # wait becomes 1 >= 0 at every bad epoch; epoch 0 improves on inf.
+    rates = _rates_after_each_epoch(ReduceLROnPlateau(factor=0.5, patience=0), [1.0, 1.0, 1.0, 0.5])
+    assert rates == [0.1, 0.05, 0.025, 0.025]
+
+
+def test_improvements_smaller_than_min_delta_do_not_count_but_add_up_against_best():
+    callback = ReduceLROnPlateau(factor=0.1, patience=2, min_delta=0.01)
+    # best = 1.0 after epoch 0; the threshold to beat is 1.0 − 0.01 = 0.99.
+    # epoch 1: 0.994 > 0.99 → wait 1;  epoch 2: 0.988 < 0.99 → an improvement on best (1.0), even
+    # though it beats epoch 1 by only 0.006; best 0.988, threshold 0.978.
+    # epoch 3: 0.982 → wait 1;  epoch 4: 0.979 → wait 2 → cut to 0.1·0.1;
+    # epoch 5: 0.97 < 0.978 → best
+    rates = _rates_after_each_epoch(callback, [1.0, 0.994, 0.988, 0.982, 0.979, 0.97])
+    assert rates == pytest.approx([0.1, 0.1, 0.1, 0.1, 0.1 * 0.1, 0.1 * 0.1], rel=1e-15)
+    assert callback.best == 0.97
+
+
+def test_a_drop_just_under_min_delta_is_a_plateau():
+    callback = ReduceLROnPlateau(factor=0.5, patience=1, min_delta=0.1)
+    # Each epoch drops by 0.05 < 0.1 from the previous, but best stays 1.0 until 0.85 < 0.9:
+    # epoch 1: 0.95 → wait 1 → cut (0.05);  epoch 2: 0.9 is not < 0.9 → cut (0.025);
+    # epoch 3: 0.85 < 0.9 → best 0.85.
+    rates = _rates_after_each_epoch(callback, [1.0, 0.95, 0.9, 0.85])
+    assert rates == [0.1, 0.05, 0.025, 0.025]
+
+
+def test_cooldown_skips_counting_after_a_cut():
+    callback = ReduceLROnPlateau(factor=0.5, patience=1, cooldown=2)
+    # A flat loss. epoch 0: best 1.0.  epoch 1: wait 1 → cut to 0.05, cooldown_counter 2.
+    # epoch 2: counter 2 → 1 (still > 0): not counted.
+    # epoch 3: counter 1 → 0: counted, wait 1 → cut to 0.025, counter 2.
+    # epoch 4: counter → 1, skipped.  epoch 5: counter → 0, wait 1 → 0.0125.
+    rates = _rates_after_each_epoch(callback, [1.0] * 7)
+    assert rates == [0.1, 0.05, 0.05, 0.025, 0.025, 0.0125, 0.0125]
+
+
+def test_an_improvement_during_cooldown_still_updates_best():
+    callback = ReduceLROnPlateau(factor=0.5, patience=1, cooldown=3)
+    # epoch 1 cuts (counter 3).  epoch 2: counter 3 → 2, and 0.5 improves → best 0.5.
+    # epoch 3: counter 2 → 1, 0.6 is worse but still in cooldown → not counted.
+    # epoch 4: counter 1 → 0, 0.6 is worse and cooldown is over → wait 1 = patience → cut.
+    rates = _rates_after_each_epoch(callback, [1.0, 1.0, 0.5, 0.6, 0.6])
+    assert callback.best == 0.5
+    assert rates == [0.1, 0.05, 0.05, 0.05, 0.025]
+
+
+def test_min_lr_is_a_floor_and_stops_further_cuts():
+    callback = ReduceLROnPlateau(factor=0.1, patience=1, min_lr=0.005)
+    # epoch 1: max(0.1·0.1, 0.005) = 0.01;  epoch 2: max(0.001, 0.005) = 0.005;
+    # epoch 3: 0.005 > 0.005 is false → no change.
+    rates = _rates_after_each_epoch(callback, [1.0, 1.0, 1.0, 1.0])
+    assert rates == pytest.approx([0.1, 0.1 * 0.1, 0.005, 0.005], rel=1e-15)
+    assert rates[-1] == 0.005
+
+
+def test_accuracy_is_maximised_in_auto_mode():
+    callback = ReduceLROnPlateau(monitor="val_accuracy", factor=0.5, patience=2)
+    # Rising accuracy improves: epochs 0 and 1. Then 0.6, 0.6 → wait 1, 2 → cut at epoch 3.
+    rates = _rates_after_each_epoch(callback, [0.5, 0.6, 0.6, 0.6], monitor="val_accuracy")
+    assert rates == [0.1, 0.1, 0.1, 0.05]
+
+
+def test_explicit_max_mode_on_a_loss_name():
+    callback = ReduceLROnPlateau(monitor="val_loss", mode="max", factor=0.5, patience=1)
+    # In max mode a falling value never improves: epochs 1 and 2 cut, epoch 3 (2.0) improves.
+    rates = _rates_after_each_epoch(callback, [1.0, 0.9, 0.8, 2.0])
+    assert rates == [0.1, 0.05, 0.025, 0.025]
+
+
+def test_a_nan_value_never_counts_as_an_improvement():
+    rates = _rates_after_each_epoch(ReduceLROnPlateau(factor=0.5, patience=1), [1.0, np.nan, 0.5])
+    assert rates == [0.1, 0.05, 0.05]
+
+
+def test_training_again_resets_the_counters():
+    callback = ReduceLROnPlateau(factor=0.5, patience=2)
+    _rates_after_each_epoch(callback, [1.0, 1.0])
+    assert callback.wait == 1
+    # A new fit starts from best = inf and wait = 0: 5.0 is an improvement, then two bad epochs.
+    assert _rates_after_each_epoch(callback, [5.0, 5.0, 5.0]) == [0.1, 0.1, 0.05]
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.5, -0.1])
+def test_factor_must_be_below_one(factor):
+    with pytest.raises(ValueError, match="factor"):
+        ReduceLROnPlateau(factor=factor)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"patience": -1}, "patience"), ({"cooldown": 1.5}, "cooldown"), ({"min_lr": -1.0}, "min_lr"),
+     ({"mode": "down"}, "mode"), ({"min_delta": float("nan")}, "min_delta")],
+)
+def test_bad_arguments_name_the_argument(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        ReduceLROnPlateau(**kwargs)
+
+
+def test_a_missing_monitor_is_an_error_not_a_silent_no_op():
+    callback = ReduceLROnPlateau()
+    callback.set_model(SimpleNamespace(optimizer=SimpleNamespace(learning_rate=0.1)))
+    callback.on_train_begin()
+    with pytest.raises(ValueError, match="val_loss.*validation_data"):
+        callback.on_epoch_end(0, {"loss": 1.0})
+
+
+def test_a_schedule_learning_rate_cannot_be_cut():
+    callback = ReduceLROnPlateau(patience=0)
+    callback.set_model(SimpleNamespace(optimizer=SimpleNamespace(learning_rate=lambda step: 0.1)))
+    callback.on_train_begin()
+    callback.on_epoch_end(0, {"val_loss": 1.0})
+    with pytest.raises(TypeError, match="schedule"):
+        callback.on_epoch_end(1, {"val_loss": 1.0})
