@@ -1,0 +1,162 @@
+"""Data sets that work offline: handwritten digits, two moons and spirals.
+
+`load_digits_split` is scikit-learn's bundled copy of the UCI optical digits (1797 images of
+8 × 8 pixels with 17 grey levels, 0 to 16, ten classes), which ships inside the scikit-learn
+package and needs no download. It is split once, stratified by class, into
+
+    train 1078 (60 %)    validation 359 (20 %)    test 360 (20 %)
+
+the test set drawn first, then the validation set from the rest. The same seed gives the same
+split on every machine; the default seed 42 is the course's split.
+
+`make_moons` and `make_spirals` draw small 2-D problems from a seed, for demos that train in
+a blink. They come split 60/20/20 in the same way.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+DIGITS_TEST_SIZE = 360
+DIGITS_VALID_SIZE = 359
+SCALINGS = ("unit", "standard")
+
+
+@dataclass(frozen=True, eq=False)
+class DataSplit:
+    """A data set split three ways; X_* are (examples × features), y_* class indices."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_valid: np.ndarray
+    y_valid: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    n_classes: int
+    description: str
+
+    def __repr__(self) -> str:
+        return (f"DataSplit({self.description!r}: train {self.X_train.shape}, "
+                f"valid {self.X_valid.shape}, test {self.X_test.shape}, {self.n_classes} classes)")
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
+    return int(seed)
+
+
+def _split(X, y, n_valid: int, n_test: int, seed: int):
+    """Stratified train/valid/test split: the test rows first, then the validation rows."""
+    from sklearn.model_selection import train_test_split
+
+    X_rest, X_test, y_rest, y_test = train_test_split(
+        X, y, test_size=n_test, stratify=y, random_state=seed)
+    X_train, X_valid, y_train, y_valid = train_test_split(
+        X_rest, y_rest, test_size=n_valid, stratify=y_rest, random_state=seed)
+    return X_train, y_train, X_valid, y_valid, X_test, y_test
+
+
+@lru_cache(maxsize=1)
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    return digits.data.astype(np.float64), digits.target.astype(np.intp)
+
+
+def load_digits_split(seed: int = 42, scaling: str = "unit") -> DataSplit:
+    """The 8 × 8 digits, split 1078 / 359 / 360 (see the module docstring), 64 features.
+
+    scaling="unit" divides the grey levels by 16, so every pixel is in [0, 1];
+    scaling="standard" subtracts the training set's mean and divides by its standard deviation,
+    pixel by pixel (pixels that are constant in the training set are only centred). Validation
+    and test data use the training statistics: they must not leak into training.
+    """
+    seed = _check_seed(seed)
+    if scaling not in SCALINGS:
+        raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}")
+    X, y = _digits()
+    X_train, y_train, X_valid, y_valid, X_test, y_test = _split(
+        X, y, DIGITS_VALID_SIZE, DIGITS_TEST_SIZE, seed)
+    if scaling == "unit":
+        shift, scale = 0.0, 16.0
+    else:
+        shift = X_train.mean(axis=0)
+        scale = X_train.std(axis=0)
+        scale[scale == 0] = 1.0
+    return DataSplit(
+        (X_train - shift) / scale, y_train,
+        (X_valid - shift) / scale, y_valid,
+        (X_test - shift) / scale, y_test,
+        n_classes=10,
+        description=f"digits 8x8, seed {seed}, {scaling} scaling",
+    )
+
+
+def _check_synthetic(n_samples, noise, n_classes: int):
+    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
+        raise ValueError(f"n_samples must be an integer, got {n_samples!r}")
+    # Ten examples per class keep every class in all three parts of a stratified split.
+    if n_samples < 10 * n_classes:
+        raise ValueError(f"n_samples must be at least {10 * n_classes}, got {n_samples}")
+    if not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+
+
+def _class_sizes(n_samples: int, n_classes: int) -> list[int]:
+    return [n_samples // n_classes + (k < n_samples % n_classes) for k in range(n_classes)]
+
+
+def _split_synthetic(X, y, n_classes: int, seed: int, description: str) -> DataSplit:
+    n_test = n_valid = round(0.2 * len(X))
+    return DataSplit(*_split(X, y, n_valid, n_test, seed), n_classes=n_classes,
+                     description=description)
+
+
+def make_moons(n_samples: int = 300, noise: float = 0.2, seed: int = 0) -> DataSplit:
+    """Two interleaved half circles in the plane, classes 0 and 1, split 60/20/20.
+
+    Class 0 lies on (cos t, sin t), class 1 on (1 − cos t, 1/2 − sin t), t uniform in [0, π],
+    plus Gaussian noise of standard deviation `noise` on both coordinates.
+    """
+    _check_synthetic(n_samples, noise, 2)
+    seed = _check_seed(seed)
+    rng = np.random.default_rng(seed)
+    upper, lower = _class_sizes(n_samples, 2)
+    t_upper = rng.uniform(0.0, np.pi, upper)
+    t_lower = rng.uniform(0.0, np.pi, lower)
+    X = np.concatenate([
+        np.column_stack([np.cos(t_upper), np.sin(t_upper)]),
+        np.column_stack([1.0 - np.cos(t_lower), 0.5 - np.sin(t_lower)]),
+    ])
+    X += rng.normal(0.0, noise, X.shape)
+    y = np.repeat([0, 1], [upper, lower]).astype(np.intp)
+    return _split_synthetic(X, y, 2, seed, f"moons, {n_samples} points, noise {noise}, seed {seed}")
+
+
+def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
+                 turns: float = 1.0, seed: int = 0) -> DataSplit:
+    """`n_classes` spiral arms around the origin, one class each, split 60/20/20.
+
+    Arm k is r(t) · (cos θ, sin θ) with r = t, θ = 2πk / n_classes + 2π·turns·t + noise·N(0, 1),
+    t uniform in [0, 1]: the noise jitters the angle, so the arms blur more far from the centre.
+    """
+    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
+        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
+    _check_synthetic(n_samples, noise, n_classes)
+    if not isinstance(turns, numbers.Real) or not np.isfinite(turns) or turns <= 0:
+        raise ValueError(f"turns must be a finite number > 0, got {turns!r}")
+    seed = _check_seed(seed)
+    rng = np.random.default_rng(seed)
+    sizes = _class_sizes(n_samples, n_classes)
+    y = np.repeat(np.arange(n_classes), sizes).astype(np.intp)
+    t = rng.uniform(0.0, 1.0, n_samples)
+    theta = 2 * np.pi * y / n_classes + 2 * np.pi * turns * t + noise * rng.normal(size=n_samples)
+    X = np.column_stack([t * np.cos(theta), t * np.sin(theta)])
+    return _split_synthetic(X, y, n_classes, seed,
+                            f"{n_classes} spirals, {n_samples} points, noise {noise}, seed {seed}")
