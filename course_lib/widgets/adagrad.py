@@ -1,0 +1,127 @@
+"""Lesson 4: AdaGrad against gradient descent on the bowl, and AdaGrad's fading rates."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from course_lib import optimizers
+from course_lib.plots.adagrad import COORDINATE_COLORS, effective_rates, heading_error
+from course_lib.problems import Bowl, Trajectory, trajectory
+from course_lib.widgets import controls
+from course_lib.widgets.canvas import LiveFigure
+from course_lib.widgets.explorer import Explorer, Status, register
+from course_lib.widgets.panels import COLORS, LandscapePanel, LossPanel
+
+STEPS = 150
+"""Steps each run takes."""
+
+TURN = 45.0
+"""The angle, in degrees, of the turned bowl."""
+
+BOUNDS = ((-10.0, 10.0), (-10.0, 10.0))
+"""One window for both bowls, so turning the bowl needs no new axes."""
+
+
+def _key(value: float) -> float:
+    """Slider values rounded, so a value reached twice hits the cache."""
+    return float(f"{value:.10g}")
+
+
+@functools.lru_cache(maxsize=128)
+def _bowl(condition_number: float, turned: bool) -> Bowl:
+    return Bowl(condition_number, TURN if turned else 0.0)
+
+
+@functools.lru_cache(maxsize=256)
+def _gd_run(condition_number: float, turned: bool) -> Trajectory:
+    optimizer = optimizers.SGD(learning_rate=1 / condition_number)
+    return trajectory(optimizer, _bowl(condition_number, turned), steps=STEPS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _adagrad_run(condition_number: float, turned: bool,
+                 learning_rate: float) -> tuple[Trajectory, np.ndarray]:
+    problem = _bowl(condition_number, turned)
+    optimizer = optimizers.Adagrad(learning_rate=learning_rate)
+    run = trajectory(optimizer, problem, steps=STEPS)
+    return run, effective_rates(problem, run, learning_rate, optimizer.initial_accumulator_value,
+                                optimizer.epsilon)
+
+
+class AdagradExplorer(Explorer):
+    """η, κ and a turn of the bowl: GD and AdaGrad paths, losses, and AdaGrad's two rates."""
+
+    def __init__(self, learning_rate=1.0, condition_number=100.0, turned=False):
+        live = LiveFigure(figsize=(12.0, 3.7), ncols=3)
+        landscape_ax, rate_ax, loss_ax = live.axes
+        self.landscape = LandscapePanel(live, landscape_ax, _bowl(condition_number, turned),
+                                        bounds=BOUNDS)
+        self.paths = {"GD": self.landscape.add_path("GD, η = 1/κ", COLORS["SGD"]),
+                      "AdaGrad": self.landscape.add_path("AdaGrad", COLORS["Adagrad"])}
+        landscape_ax.legend(loc="upper right", fontsize=8)
+        landscape_ax.set_title("paths on the bowl")
+
+        # Log-log: a rate that falls like 1/√t is a straight line, and the first steps show.
+        rate_ax.set_xscale("log")
+        rate_ax.set_yscale("log")
+        rate_ax.set_xlim(1, STEPS)
+        rate_ax.set_ylim(1e-5, 1e2)
+        rate_ax.set_autoscale_on(False)
+        rate_ax.set_xlabel("step")
+        rate_ax.set_ylabel("effective rate η / √(sᵢ + ε)")
+        rate_ax.set_title("AdaGrad's rate per coordinate")
+        rate_ax.grid(True, which="major", alpha=0.3)
+        self.rates = [rate_ax.plot([], [], color=color, linewidth=1.8, label=f"AdaGrad, θ{index}")[0]
+                      for color, index in zip(COORDINATE_COLORS, "₁₂")]
+        (self.gd_rate,) = rate_ax.plot([1, STEPS], [1, 1], "--", color=COLORS["SGD"],
+                                       linewidth=1.2, label="GD, both: 1/κ")
+        rate_ax.legend(loc="upper right", fontsize=8)
+        live.animate(*self.rates, self.gd_rate)
+
+        self.losses = LossPanel(live, loss_ax, STEPS, high=1e4)
+        self.losses.add_curve("GD", COLORS["SGD"])
+        self.losses.add_curve("AdaGrad", COLORS["Adagrad"])
+        loss_ax.legend(loc="lower left", fontsize=8)
+        loss_ax.set_title("loss per step")
+        super().__init__(
+            {
+                "learning_rate": controls.learning_rate(learning_rate, 0.03, 10.0),
+                "condition_number": controls.condition_number(condition_number),
+                "turned": controls.toggle(f"turn the bowl {TURN:g}°", turned),
+            },
+            live,
+        )
+
+    def update(self, learning_rate, condition_number, turned):
+        learning_rate, condition_number = _key(learning_rate), _key(condition_number)
+        problem = _bowl(condition_number, turned)
+        self.landscape.set_problem(problem)
+        gd = _gd_run(condition_number, turned)
+        adagrad, rates = _adagrad_run(condition_number, turned, learning_rate)
+        runs = {"GD": gd, "AdaGrad": adagrad}
+        for label, run in runs.items():
+            self.paths[label].show(run)
+            self.losses.show(label, run.losses)
+        steps = np.arange(1, len(rates) + 1)
+        for line, column in zip(self.rates, rates.T):
+            line.set_data(steps, column)
+        self.gd_rate.set_ydata([1 / condition_number] * 2)
+
+        failed = [f"{label} diverged at step {run.diverged_at}"
+                  for label, run in runs.items() if run.diverged]
+        if failed:
+            return Status("; ".join(failed) + ": lower η", warning=True)
+        aim = {label: heading_error(run, problem.minimum) for label, run in runs.items()}
+        return Status(
+            f"first step off the straight line to the minimum: GD {aim['GD']:.0f}°, "
+            f"AdaGrad {aim['AdaGrad']:.0f}°.   After {STEPS} steps: loss GD {gd.final_loss:.2g}, "
+            f"AdaGrad {adagrad.final_loss:.2g}; AdaGrad's rates are now "
+            f"θ₁ {rates[-1, 0]:.2g} and θ₂ {rates[-1, 1]:.2g}")
+
+
+@register("adagrad")
+def adagrad_explorer(**initial) -> AdagradExplorer:
+    """The lesson-4 explorer: η, κ and a turn of the bowl; GD against AdaGrad."""
+    return AdagradExplorer(**initial)

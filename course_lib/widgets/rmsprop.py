@@ -1,0 +1,149 @@
+"""Lesson 5: RMSProp's averaging window, and RMSProp against AdaGrad on Beale's function."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from course_lib import optimizers
+from course_lib.plots.rmsprop import GRADIENT_COLOR, relative_steps, scale_drop, window
+from course_lib.problems import Beale, Trajectory, trajectory
+from course_lib.widgets import controls
+from course_lib.widgets.canvas import LiveFigure
+from course_lib.widgets.explorer import Explorer, Status, register
+from course_lib.widgets.panels import COLORS, LandscapePanel, LossPanel
+
+STEPS = 200
+"""Steps each run takes on Beale's function."""
+
+MEMORY_STEPS, DROP_AT = 300, 100
+"""The memory panel: the gradient is 1 for ``DROP_AT`` steps, then 0.1 until ``MEMORY_STEPS``."""
+
+RECOVERED = 0.5
+"""After the drop, RMSProp counts as moving again once its step is back above this × η."""
+
+PROBLEM = Beale()
+WINDOW = ((-0.5, 4.0), (-1.0, 2.5))
+"""The part of Beale's plane between its default start (1, 1.5) and its minimum (3, 0.5)."""
+
+
+def _key(value: float) -> float:
+    """Slider values rounded, so a value reached twice hits the cache."""
+    return float(f"{value:.10g}")
+
+
+@functools.lru_cache(maxsize=1)
+def _gradients() -> np.ndarray:
+    return scale_drop(MEMORY_STEPS, DROP_AT)
+
+
+@functools.lru_cache(maxsize=1)
+def _adagrad_memory() -> np.ndarray:
+    return relative_steps(optimizers.Adagrad(learning_rate=0.01), _gradients())
+
+
+@functools.lru_cache(maxsize=256)
+def _rmsprop_memory(rho: float) -> np.ndarray:
+    return relative_steps(optimizers.RMSprop(learning_rate=0.01, rho=rho), _gradients())
+
+
+@functools.lru_cache(maxsize=256)
+def _adagrad_run(learning_rate: float) -> Trajectory:
+    return trajectory(optimizers.Adagrad(learning_rate=learning_rate), PROBLEM, steps=STEPS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _rmsprop_run(learning_rate: float, rho: float) -> Trajectory:
+    optimizer = optimizers.RMSprop(learning_rate=learning_rate, rho=rho)
+    return trajectory(optimizer, PROBLEM, steps=STEPS)
+
+
+def recovery(relative: np.ndarray) -> int | None:
+    """Steps after the drop until the step is back above ``RECOVERED`` × η (None: not in view)."""
+    back = np.flatnonzero(relative[DROP_AT:] >= RECOVERED)
+    return int(back[0]) + 1 if back.size else None
+
+
+class RmspropExplorer(Explorer):
+    """η and ρ: the averaging window on a gradient that drops tenfold, and AdaGrad vs RMSProp."""
+
+    def __init__(self, learning_rate=0.03, rho=0.9):
+        live = LiveFigure(figsize=(12.0, 3.7), ncols=3)
+        memory_ax, landscape_ax, loss_ax = live.axes
+
+        t = np.arange(1, MEMORY_STEPS + 1)
+        memory_ax.set_yscale("log")
+        memory_ax.set_xlim(0, MEMORY_STEPS)
+        memory_ax.set_ylim(3e-3, 40)
+        memory_ax.set_autoscale_on(False)
+        memory_ax.set_xlabel("step")
+        memory_ax.set_ylabel("step / η")
+        memory_ax.set_title(f"the gradient drops tenfold at step {DROP_AT}")
+        memory_ax.grid(True, which="major", alpha=0.3)
+        memory_ax.plot(t, _gradients(), color=GRADIENT_COLOR, linewidth=3, alpha=0.6, label="|g|")
+        (self.adagrad_memory,) = memory_ax.plot(t, _adagrad_memory(), color=COLORS["Adagrad"],
+                                                linewidth=1.8, label="AdaGrad")
+        (self.memory,) = memory_ax.plot([], [], color=COLORS["RMSprop"], linewidth=1.8,
+                                        label="RMSProp")
+        # The window is drawn from the drop on, in data units along x and the full height.
+        self.window = Rectangle((DROP_AT, 0), 1, 1, transform=memory_ax.get_xaxis_transform(),
+                                color=COLORS["RMSprop"], alpha=0.2, linewidth=0)
+        memory_ax.add_patch(self.window)
+        self.window_text = memory_ax.text(DROP_AT + 4, 4e-3, "", fontsize=8, va="bottom")
+        memory_ax.legend(loc="upper right", fontsize=8)
+        live.animate(self.memory, self.window, self.window_text)
+
+        self.landscape = LandscapePanel(live, landscape_ax, PROBLEM, bounds=WINDOW)
+        # AdaGrad's short path is drawn last, on top of the start of RMSProp's.
+        self.paths = {label: self.landscape.add_path(label, COLORS[color])
+                      for label, color in (("RMSProp", "RMSprop"), ("AdaGrad", "Adagrad"))}
+        landscape_ax.legend(loc="upper right", fontsize=8)
+        landscape_ax.set_title("paths on Beale's function")
+
+        self.losses = LossPanel(live, loss_ax, STEPS, high=1e3)
+        self.losses.add_curve("AdaGrad", COLORS["Adagrad"])
+        self.losses.add_curve("RMSProp", COLORS["RMSprop"])
+        loss_ax.legend(loc="lower left", fontsize=8)
+        loss_ax.set_title("loss per step")
+        super().__init__(
+            {
+                "learning_rate": controls.learning_rate(learning_rate, 1e-3, 1.0),
+                "rho": controls.beta("decay ρ", rho, high=0.999),
+            },
+            live,
+        )
+
+    def update(self, learning_rate, rho):
+        learning_rate, rho = _key(learning_rate), _key(rho)
+        relative = _rmsprop_memory(rho)
+        self.memory.set_data(np.arange(1, MEMORY_STEPS + 1), relative)
+        span = window(rho)
+        self.window.set_width(span)
+        self.window_text.set_text(f"window 1/(1 − ρ) = {span:.3g} steps")
+
+        runs = {"AdaGrad": _adagrad_run(learning_rate), "RMSProp": _rmsprop_run(learning_rate, rho)}
+        for label, run in runs.items():
+            self.paths[label].show(run)
+            self.losses.show(label, run.losses)
+
+        back = recovery(relative)
+        memory = (f"after the drop RMSProp's step is back above {RECOVERED:g} η in {back} steps"
+                  if back is not None else
+                  f"RMSProp's step is not back above {RECOVERED:g} η within "
+                  f"{MEMORY_STEPS - DROP_AT} steps")
+        memory += (f" (window {span:.3g}); AdaGrad's stays at "
+                   f"{_adagrad_memory()[-1]:.2g} η")
+        failed = [f"{label} diverged at step {run.diverged_at}"
+                  for label, run in runs.items() if run.diverged]
+        if failed:
+            return Status(f"{'; '.join(failed)}: lower η.   {memory}", warning=True)
+        return Status(f"{memory}.   On Beale after {STEPS} steps: loss AdaGrad "
+                      f"{runs['AdaGrad'].final_loss:.2g}, RMSProp {runs['RMSProp'].final_loss:.2g}")
+
+
+@register("rmsprop")
+def rmsprop_explorer(**initial) -> RmspropExplorer:
+    """The lesson-5 explorer: η and ρ; the averaging window, and AdaGrad against RMSProp."""
+    return RmspropExplorer(**initial)
