@@ -4,10 +4,13 @@ cooldown adds 1 to wait; at wait >= patience the rate becomes max(lr·factor, mi
 lr > min_lr), then cooldown_counter = cooldown and wait = 0; a counter still in cooldown is
 decremented first thing at each epoch end."""
 
+from itertools import pairwise
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_lib.callbacks import ReduceLROnPlateau
 
@@ -149,3 +152,39 @@ def test_a_schedule_learning_rate_cannot_be_cut():
     callback.on_epoch_end(0, {"val_loss": 1.0})
     with pytest.raises(TypeError, match="schedule"):
         callback.on_epoch_end(1, {"val_loss": 1.0})
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(st.floats(0.0, 2.0), min_size=1, max_size=40),
+    patience=st.integers(0, 4),
+    cooldown=st.integers(0, 3),
+    factor=st.sampled_from([0.1, 0.5, 0.8]),
+    min_lr=st.sampled_from([0.0, 1e-3, 0.02]),
+)
+def test_properties_of_any_sequence(values, patience, cooldown, factor, min_lr):
+    callback = ReduceLROnPlateau(factor=factor, patience=patience, cooldown=cooldown, min_lr=min_lr)
+    rates = _rates_after_each_epoch(callback, values)
+    previous = 0.1
+    cuts = []
+    for epoch, rate in enumerate(rates):
+        if rate != previous:
+            # Every change is one cut: times factor, clamped at min_lr, and never below it.
+            assert rate == max(previous * factor, min_lr)
+            cuts.append(epoch)
+        assert rate >= min(min_lr, 0.1)
+        previous = rate
+    # After a cut, cooldown − 1 epochs go uncounted, then max(patience, 1) bad epochs are needed.
+    gap = max(patience, 1) + max(cooldown - 1, 0)
+    assert all(later - earlier >= gap for earlier, later in pairwise(cuts))
+    # Nothing is cut before `patience` epochs have followed the first one.
+    assert not cuts or cuts[0] >= max(patience, 1)
+
+
+@given(st.lists(st.floats(-1e3, 1e3), min_size=2, max_size=30, unique=True))
+def test_a_strictly_improving_sequence_is_never_cut(values):
+    # Each value beats the previous one by at least 1e-3 > min_delta.
+    falling = sorted(values, reverse=True)
+    falling = [v for i, v in enumerate(falling) if i == 0 or falling[i - 1] - v > 1e-3]
+    rates = _rates_after_each_epoch(ReduceLROnPlateau(patience=0, min_delta=1e-4), falling)
+    assert rates == [0.1] * len(falling)

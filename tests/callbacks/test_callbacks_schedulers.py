@@ -163,3 +163,10 @@ def test_batch_scheduler_sets_only_the_rate_of_adam():
     assert recorder.rates == [cycle(step) for step in range(2 * BATCHES_PER_EPOCH)]
     assert optimizer.beta_1 == beta_1
     assert np.all([m is None for m in recorder.momenta])
+
+
+def test_batch_scheduler_needs_a_float_learning_rate_too():
+    optimizer = SGD(learning_rate=schedules.ExponentialDecay(0.1, 10, 0.5))
+    cycle = schedules.OneCycle(total_steps=10, max_learning_rate=0.5)
+    with pytest.raises(TypeError, match="BatchScheduler"):
+        _fit(_model(optimizer), [BatchScheduler(cycle)], epochs=1)
