@@ -1,0 +1,77 @@
+"""``python -m course_lib.grading release`` and ``python -m course_lib.grading grade``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .grader import grade
+from .sandbox import Limits
+
+EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_lib.grading",
+                                     description="Release exercise notebooks and grade them.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    rel = commands.add_parser("release", help="write the student notebooks from the solutions")
+    rel.add_argument("--solutions", type=Path, default=EXERCISES_DIR / "solutions",
+                     help="folder of solution notebooks (default: %(default)s)")
+    rel.add_argument("--out", type=Path, default=EXERCISES_DIR,
+                     help="folder for the student notebooks (default: %(default)s)")
+    rel.add_argument("--check", action="store_true",
+                     help="write nothing; fail if a student notebook is missing or out of date")
+
+    gra = commands.add_parser("grade", help="grade submitted notebooks")
+    gra.add_argument("submissions", nargs="+", type=Path,
+                     help="notebooks, or folders searched for *.ipynb")
+    gra.add_argument("--out", type=Path, required=True,
+                     help="folder for grades.csv and feedback/")
+    gra.add_argument("--seed", type=int, default=None,
+                     help="seed of the hidden cases (default: a new random one, printed)")
+    gra.add_argument("--cell-timeout", type=float, default=Limits.cell_seconds,
+                     help="seconds per cell and per call of a learner's function "
+                          "(default: %(default)s)")
+    gra.add_argument("--timeout", type=float, default=Limits.total_seconds,
+                     help="seconds per submission in total (default: %(default)s)")
+    gra.add_argument("--jobs", type=int, default=2,
+                     help="submissions graded at the same time (default: %(default)s)")
+
+    args = parser.parse_args(argv)
+    if args.command == "release":
+        return _release(args)
+    limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
+    try:
+        grade(args.submissions, args.out, seed=args.seed, limits=limits, jobs=args.jobs,
+              log=print)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _release(args) -> int:
+    from .release import MarkerError, release
+
+    try:
+        results = release(args.solutions, args.out, check=args.check)
+    except (FileNotFoundError, MarkerError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    stale = [r for r in results if not r.current]
+    if args.check:
+        for r in stale:
+            print(f"out of date: {r.student} (run: python -m course_lib.grading release)")
+        if not stale:
+            print(f"all {len(results)} student notebooks are up to date")
+        return 1 if stale else 0
+    for r in results:
+        print(f"{'unchanged' if r.current else 'wrote'}: {r.student}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

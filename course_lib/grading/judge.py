@@ -1,0 +1,181 @@
+"""Judging: outcomes against the reference, and a wrong answer named by the variant it matches.
+
+This is the only place a learner's answer is compared with anything. It runs in the
+notebook for ``check()`` and in the grading process for the grader, where it sees
+nothing of the submission but the plain data its process sent back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .calling import ANSWERED, NOT_ATTEMPTED, Outcome
+from .compare import agree, read_answer, show, show_difference
+from .plain import decode
+from .spec import Case, Mistake, Task
+
+PASS, FAIL, NOT_ATTEMPTED_YET, ERROR = "pass", "fail", "not_attempted", "error"
+
+IN_PLACE = Mistake(
+    "inputs changed in place",
+    "Build new arrays (theta - step) instead of changing the arguments with -=, += or [...] =; "
+    "the caller still needs the old values.",
+)
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """How one case went: pass, fail (with the matching mistakes), not attempted, or error."""
+
+    case: Case
+    status: str
+    detail: str = ""
+    mistakes: tuple[Mistake, ...] = ()
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASS
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """All the cases of one task. ``graded`` is True when hidden cases were included."""
+
+    task: Task
+    cases: tuple[CaseResult, ...]
+    graded: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.cases) and all(case.passed for case in self.cases)
+
+    @property
+    def not_attempted(self) -> bool:
+        return bool(self.cases) and all(c.status == NOT_ATTEMPTED_YET for c in self.cases)
+
+    @property
+    def points(self) -> int:
+        return self.task.points if self.passed else 0
+
+    @property
+    def passed_count(self) -> int:
+        return sum(case.passed for case in self.cases)
+
+    @property
+    def likely_mistake(self) -> Mistake | None:
+        """The mistake that explains the most failed cases (the first listed on a tie)."""
+        counts = Counter(m.name for case in self.cases for m in case.mistakes)
+        if not counts:
+            return None
+        order = [m for case in self.cases for m in case.mistakes]
+        best = max(counts.values())
+        return next(m for m in order if counts[m.name] == best)
+
+    @property
+    def shared_error(self) -> str | None:
+        """The error message when every case failed with the same one, else None."""
+        details = {case.detail for case in self.cases}
+        if self.cases and len(details) == 1 and all(c.status == ERROR for c in self.cases):
+            return details.pop()
+        return None
+
+
+class Judge:
+    """Judges outcomes on a fixed list of cases, computing the reference and each wrong
+    variant once per case however many submissions are judged."""
+
+    def __init__(self, task: Task, cases: list[Case]):
+        self.task = task
+        self.cases = list(cases)
+        self._expected: dict[int, object] = {}
+        self._variants: dict[tuple[int, int], object] = {}
+
+    def expected(self, index: int):
+        if index not in self._expected:
+            self._expected[index] = _run(self.task.reference, self.cases[index])
+        return self._expected[index]
+
+    def variant(self, index: int, mistake: int):
+        key = (index, mistake)
+        if key not in self._variants:
+            self._variants[key] = _run(self.task.mistakes[mistake].variant, self.cases[index])
+        return self._variants[key]
+
+    def judge(self, outcomes: list[Outcome], graded: bool = False) -> TaskResult:
+        if len(outcomes) != len(self.cases):
+            raise ValueError(f"expected {len(self.cases)} outcomes, got {len(outcomes)}")
+        results = tuple(self._judge_case(i, outcome) for i, outcome in enumerate(outcomes))
+        return TaskResult(self.task, results, graded)
+
+    def _judge_case(self, index: int, outcome: Outcome) -> CaseResult:
+        case = self.cases[index]
+        if outcome.status == NOT_ATTEMPTED:
+            return CaseResult(case, NOT_ATTEMPTED_YET, "not attempted yet")
+        if outcome.status != ANSWERED:
+            return CaseResult(case, ERROR, outcome.detail or outcome.status)
+        task = self.task
+        expected = self.expected(index)
+        answer, problem = read_answer(decode(outcome.answer), expected, task.outputs)
+        if problem is None and task.kind == "choice" and answer not in task.options:
+            problem = f"'{answer}' is not one of the options {', '.join(sorted(task.options))}"
+        if problem is not None:
+            return CaseResult(case, FAIL, problem)
+        parts, mistakes = [], []
+        if not agree(answer, expected, task.rtol, task.atol):
+            # The right number or letter of a question stays secret; a formula's does not.
+            parts.append(show_difference(expected, answer, task.outputs)
+                         if task.kind == "function" else f"{show(answer)} is not right")
+            mistakes += [m for j, m in enumerate(task.mistakes)
+                         if m.variant is not None and self._is_variant(index, j, answer)]
+            if not mistakes and _has_non_finite(answer):
+                parts.append("the answer contains NaN or inf")
+        if outcome.mutated:
+            parts.append(f"changed {', '.join(outcome.mutated)} in place")
+            mistakes.append(IN_PLACE)
+        if not parts:
+            return CaseResult(case, PASS)
+        return CaseResult(case, FAIL, "; ".join(parts), tuple(mistakes))
+
+    def _is_variant(self, index, mistake, answer) -> bool:
+        wrong = self.variant(index, mistake)
+        task = self.task
+        # A variant that happens to give the right answer on this case says nothing.
+        return (agree(answer, wrong, task.rtol, task.atol)
+                and not agree(wrong, self.expected(index), task.rtol, task.atol))
+
+
+def _run(function, case: Case):
+    with np.errstate(all="ignore"):
+        return _normalise(function(**case.arguments()))
+
+
+def _normalise(value):
+    """A reference's answer in the judge's forms: floats, float arrays, tuples, strings."""
+    if isinstance(value, tuple | list) and not _is_flat_numbers(value):
+        return tuple(_normalise(item) for item in value)
+    if isinstance(value, str):
+        return value
+    array = np.asarray(value, dtype=np.float64)
+    return float(array) if array.ndim == 0 else array
+
+
+def _is_flat_numbers(value) -> bool:
+    return all(isinstance(item, int | float | np.number) and not isinstance(item, bool)
+               for item in value)
+
+
+def _has_non_finite(answer) -> bool:
+    if isinstance(answer, tuple):
+        return any(_has_non_finite(item) for item in answer)
+    if isinstance(answer, str):
+        return False
+    return not bool(np.all(np.isfinite(answer)))
+
+
+def check_outcomes(task: Task, cases: list[Case], outcomes: list[Outcome],
+                   graded: bool = False) -> TaskResult:
+    """Judge outcomes on cases in one go (a fresh :class:`Judge`)."""
+    return Judge(task, cases).judge(outcomes, graded)

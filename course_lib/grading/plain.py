@@ -1,0 +1,120 @@
+"""Plain data: what crosses between the grader and the process that runs a submission.
+
+Only JSON crosses: numbers, strings, lists, and a few tagged objects (NumPy arrays,
+tuples, quadratic bowls). The grader encodes the arguments it chose; the submission's
+process decodes them, calls the learner's function and encodes the answer. Whatever
+comes back is untrusted: :func:`decode` accepts any JSON and never runs code, and
+anything it cannot read becomes :class:`Unreadable`, which the judge reports as a
+wrong type.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .bowl import QuadraticBowl
+
+# An answer is a handful of numbers; a million is far past any task and keeps messages small.
+MAX_ELEMENTS = 1_000_000
+MAX_TEXT = 10_000
+
+_ARRAY, _TUPLE, _BOWL, _UNREADABLE = "__ndarray__", "__tuple__", "__bowl__", "__unreadable__"
+_KINDS = {"f": np.float64, "i": np.int64, "u": np.int64, "b": np.bool_}
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Something that is not plain data (an object, a dict, complex numbers …), by description."""
+
+    description: str
+
+
+def encode(value: Any) -> Any:
+    """``value`` as JSON-ready data, or an ``Unreadable`` tag describing what it was."""
+    return _encode(value, [0])
+
+
+def _encode(value, count):
+    count[0] += 1
+    if count[0] > MAX_ELEMENTS:
+        raise _TooLarge
+    if value is None or type(value) in (bool, str, float):
+        return value[:MAX_TEXT] if isinstance(value, str) else value
+    if type(value) is int:
+        return value if abs(value) < 2**63 else float(value)
+    if isinstance(value, np.generic):
+        return _encode(np.asarray(value), count)
+    if isinstance(value, np.ndarray):
+        kind = value.dtype.kind
+        if kind not in _KINDS:
+            return {_UNREADABLE: f"an array of dtype {value.dtype}"}
+        if value.size > MAX_ELEMENTS:
+            raise _TooLarge
+        count[0] += value.size
+        plain = np.asarray(value).tolist()
+        if np.ndim(value) == 0:
+            return plain
+        return {_ARRAY: plain, "kind": "i" if kind == "u" else kind}
+    if isinstance(value, QuadraticBowl):
+        return {_BOWL: [_encode(value.A, count), _encode(value.b, count)]}
+    if type(value) is tuple:
+        return {_TUPLE: [_encode(item, count) for item in value]}
+    if type(value) is list:
+        return [_encode(item, count) for item in value]
+    if isinstance(value, float):
+        return float(value)
+    return {_UNREADABLE: f"a {type(value).__name__} object"}
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def encode_answer(value: Any) -> Any:
+    """Like :func:`encode`, but an answer too large to send becomes ``Unreadable``."""
+    try:
+        return encode(value)
+    except _TooLarge:
+        return {_UNREADABLE: f"an answer with more than {MAX_ELEMENTS:,} numbers"}
+
+
+def decode(data: Any) -> Any:
+    """Plain data back into Python and NumPy values; never raises on any JSON input."""
+    if data is None or isinstance(data, bool | str):
+        return data
+    if isinstance(data, int):
+        return data
+    if isinstance(data, float):
+        return data
+    if isinstance(data, list):
+        return [decode(item) for item in data]
+    if isinstance(data, dict):
+        return _decode_tagged(data)
+    return Unreadable(f"a {type(data).__name__}")
+
+
+def _decode_tagged(data: dict) -> Any:
+    if set(data) == {_ARRAY, "kind"} and data["kind"] in _KINDS:
+        try:
+            array = np.array(data[_ARRAY], dtype=_KINDS[data["kind"]])
+        except (TypeError, ValueError, OverflowError):
+            return Unreadable("a malformed array")
+        return array if array.dtype != object else Unreadable("a ragged array")
+    if set(data) == {_TUPLE} and isinstance(data[_TUPLE], list):
+        return tuple(decode(item) for item in data[_TUPLE])
+    if set(data) == {_BOWL} and isinstance(data[_BOWL], list) and len(data[_BOWL]) == 2:
+        try:
+            return QuadraticBowl(*(decode(part) for part in data[_BOWL]))
+        except (TypeError, ValueError):
+            return Unreadable("a malformed quadratic bowl")
+    if set(data) == {_UNREADABLE} and isinstance(data[_UNREADABLE], str):
+        return Unreadable(data[_UNREADABLE][:200])
+    return Unreadable("a dict")
+
+
+def is_finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

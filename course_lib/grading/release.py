@@ -1,0 +1,119 @@
+"""Student notebooks from solution notebooks, with nbgrader's markers.
+
+In a code cell, the lines from ``### BEGIN SOLUTION`` to ``### END SOLUTION`` become
+``# YOUR CODE HERE`` and ``raise NotImplementedError()`` at the marker's indentation;
+the lines from ``### BEGIN HIDDEN TESTS`` to ``### END HIDDEN TESTS`` disappear. In a
+Markdown cell a solution block becomes "YOUR ANSWER HERE". Outputs, execution counts
+and per-run metadata are dropped, so the student notebook depends on the solution's
+text alone and releasing twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+
+# Only what a learner's notebook needs; kernel versions and timings vary between machines.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+KEPT_NOTEBOOK_METADATA = ("course",)
+KEPT_CELL_METADATA = ("tags", "editable", "deletable")
+
+
+class MarkerError(ValueError):
+    """A solution notebook that cannot be released: markers that do not pair up, or not a
+    notebook at all."""
+
+
+def strip_blocks(source: str, *, markdown: bool = False, where: str = "cell") -> str:
+    """The student version of one cell's source."""
+    out: list[str] = []
+    block: str | None = None
+    for line in source.splitlines(keepends=True):
+        marker = line.strip()
+        if marker in (BEGIN_SOLUTION, BEGIN_HIDDEN):
+            if block is not None:
+                raise MarkerError(f"{where}: {marker!r} inside an open {block!r} block")
+            block = marker
+            if marker == BEGIN_SOLUTION:
+                indent = line[: len(line) - len(line.lstrip())]
+                out.append("YOUR ANSWER HERE\n" if markdown else
+                           f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()\n")
+        elif marker in (END_SOLUTION, END_HIDDEN):
+            opening = BEGIN_SOLUTION if marker == END_SOLUTION else BEGIN_HIDDEN
+            if block != opening:
+                raise MarkerError(f"{where}: {marker!r} without {opening!r}")
+            block = None
+        elif block is None:
+            out.append(line)
+    if block is not None:
+        raise MarkerError(f"{where}: {block!r} is never closed")
+    return "".join(out).rstrip("\n")
+
+
+def student_notebook(solution: dict) -> dict:
+    """The student version of a solution notebook, as nbformat 4 JSON (the input is unchanged)."""
+    cells = []
+    for index, cell in enumerate(solution["cells"]):
+        where = f"cell {index}"
+        source = _text(cell.get("source", ""))
+        kind = cell["cell_type"]
+        if kind in ("code", "markdown"):
+            source = strip_blocks(source, markdown=kind == "markdown", where=where)
+        new = {"cell_type": kind, "id": cell.get("id", f"cell-{index}"),
+               "metadata": {key: cell["metadata"][key] for key in KEPT_CELL_METADATA
+                            if key in cell.get("metadata", {})},
+               "source": source.splitlines(keepends=True)}
+        if kind == "code":
+            new.update(execution_count=None, outputs=[])
+        cells.append(new)
+    metadata = {key: solution["metadata"][key] for key in KEPT_NOTEBOOK_METADATA
+                if key in solution.get("metadata", {})}
+    metadata["kernelspec"] = dict(KERNELSPEC)
+    metadata["language_info"] = {"name": "python"}
+    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+
+
+def _text(source) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def render(notebook: dict) -> bytes:
+    """A notebook as the exact bytes written to disk, laid out as Jupyter saves it."""
+    return (json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def read_notebook(path: Path) -> dict:
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    if notebook.get("nbformat") != 4 or not isinstance(notebook.get("cells"), list):
+        raise MarkerError(f"{path}: not an nbformat 4 notebook")
+    return notebook
+
+
+@dataclass(frozen=True)
+class Released:
+    """One student notebook: where it goes, and whether the file there is up to date."""
+
+    solution: Path
+    student: Path
+    current: bool
+
+
+def release(solutions: Path, students: Path, *, check: bool = False) -> list[Released]:
+    """Write (or with ``check``, only compare) a student notebook for every solution."""
+    sources = sorted(Path(solutions).glob("*.ipynb"))
+    if not sources:
+        raise FileNotFoundError(f"no solution notebooks (*.ipynb) in {solutions}")
+    results = []
+    for source in sources:
+        target = Path(students) / source.name
+        wanted = render(student_notebook(read_notebook(source)))
+        current = target.exists() and target.read_bytes() == wanted
+        if not check and not current:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(wanted)
+        results.append(Released(source, target, current))
+    return results

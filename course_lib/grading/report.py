@@ -1,0 +1,197 @@
+"""Feedback as text (terminal, nbval), HTML (JupyterLab) and Markdown (the grader's files).
+
+Each result is first laid out once — a headline, a line per case, the likely mistake —
+and then written in the three formats, so they always say the same thing.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from .compare import show_arguments
+from .judge import ERROR, NOT_ATTEMPTED_YET, PASS, TaskResult
+
+TICK, CROSS, DOT = "✓", "✗", "…"
+GREEN, RED, GREY = "#1a7f37", "#cf222e", "#6e7781"
+_COLOURS = {TICK: GREEN, CROSS: RED, DOT: GREY}
+
+HIDDEN_REMAIN = "visible cases passed; more cases are checked when graded"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What to say about one task, before choosing a format."""
+
+    mark: str
+    title: str
+    headline: str
+    lines: tuple[tuple[str, str], ...]
+    footer: str
+
+
+def layout(result: TaskResult) -> Layout:
+    task = result.task
+    title = f"{task.id} · {task.answer_name}"
+    cases = result.cases
+    if result.not_attempted:
+        return Layout(DOT, title, "not attempted yet: replace raise NotImplementedError() "
+                      "with your code, then run the check again.", (), "")
+    if result.passed:
+        if task.kind != "function":
+            headline = "correct."
+        elif task.has_hidden_cases and not result.graded:
+            headline = f"{len(cases)} of {len(cases)} {HIDDEN_REMAIN}."
+        else:
+            headline = f"all {len(cases)} cases passed."
+        return Layout(TICK, title, headline, _case_lines(result), "")
+    shared = result.shared_error
+    if shared is not None:
+        every = " (on every case)" if len(cases) > 1 else ""
+        return Layout(CROSS, title, f"{shared}{every}.", (), "")
+    mistake = result.likely_mistake
+    named = f" Likely mistake: {mistake.name}." if mistake else ""
+    if task.kind == "function":
+        headline = f"{result.passed_count} of {len(cases)} cases passed.{named}"
+    else:
+        headline = f"not right yet.{named}"
+    footer = f"{mistake.name}: {mistake.explanation}" if mistake else ""
+    first_failure = next(case for case in cases if not case.passed)
+    if task.kind == "function" and first_failure.case.kwargs:
+        arguments = show_arguments(first_failure.case.kwargs)
+        inputs = f"Inputs of {first_failure.case.label}: {arguments}"
+        footer = f"{footer}\n{inputs}" if footer else inputs
+    lines = _case_lines(result) if task.kind == "function" else (
+        (CROSS, first_failure.detail),)
+    return Layout(CROSS, title, headline, lines, footer)
+
+
+def _case_lines(result: TaskResult) -> tuple[tuple[str, str], ...]:
+    if result.task.kind != "function":
+        return ()
+    lines = []
+    for case in result.cases:
+        if case.status == PASS:
+            lines.append((TICK, case.case.label))
+        elif case.status == NOT_ATTEMPTED_YET:
+            lines.append((DOT, f"{case.case.label}: not attempted yet"))
+        else:
+            names = ", ".join(m.name for m in case.mistakes)
+            arrow = f" → {names}" if names and case.status != ERROR else ""
+            lines.append((CROSS, f"{case.case.label}: {case.detail}{arrow}"))
+    return tuple(lines)
+
+
+def task_text(result: TaskResult) -> str:
+    view = layout(result)
+    out = [f"{view.title}: {view.mark} {view.headline}"]
+    out += [f"  {mark} {text}" for mark, text in view.lines]
+    out += [f"  {line}" for line in view.footer.splitlines()]
+    return "\n".join(out)
+
+
+def task_html(result: TaskResult) -> str:
+    view = layout(result)
+    rows = "".join(
+        f'<li style="margin:0">{_mark_html(mark)} {html.escape(text)}</li>'
+        for mark, text in view.lines
+    )
+    footer = "".join(f'<div style="margin-top:0.3em">{html.escape(line)}</div>'
+                     for line in view.footer.splitlines())
+    return (
+        '<div class="course-check" style="line-height:1.45">'
+        f'<div>{_mark_html(view.mark)} <b>{html.escape(view.title)}</b>: '
+        f"{html.escape(view.headline)}</div>"
+        + (f'<ul style="list-style:none;margin:0.2em 0;padding-left:1.4em">{rows}</ul>'
+           if rows else "")
+        + footer + "</div>"
+    )
+
+
+def task_markdown(result: TaskResult) -> str:
+    view = layout(result)
+    task = result.task
+    out = [f"### {view.title} ({result.points}/{task.points})", "",
+           f"{view.mark} {_md(view.headline)}", ""]
+    out += [f"- {mark} {_md(text)}" for mark, text in view.lines]
+    if view.lines:
+        out.append("")
+    out += [f"{_md(line)}  " for line in view.footer.splitlines()]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _mark_html(mark: str) -> str:
+    return f'<span style="color:{_COLOURS[mark]};font-weight:bold">{mark}</span>'
+
+
+def _md(text: str) -> str:
+    # Formulas in feedback use *, _ and | as themselves; Markdown must not take them as syntax.
+    for special in ("\\", "*", "_", "|", "`", "<", ">"):
+        text = text.replace(special, "\\" + special)
+    return text
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One task's line in a score table: a mark, its points and a short note."""
+
+    task_id: str
+    answer_name: str
+    mark: str
+    points: int
+    out_of: int
+    note: str
+
+
+def score_rows(results: dict[str, TaskResult | None], tasks) -> list[ScoreRow]:
+    """Rows for a score table; a task whose result is None was not defined in the notebook."""
+    rows = []
+    for task in tasks:
+        result = results.get(task.id)
+        if result is None:
+            rows.append(ScoreRow(task.id, task.answer_name, DOT, 0, task.points,
+                                 "not defined yet: run the cell that defines it"))
+        elif result.not_attempted:
+            rows.append(ScoreRow(task.id, task.answer_name, DOT, 0, task.points,
+                                 "not attempted yet"))
+        elif result.passed:
+            rows.append(ScoreRow(task.id, task.answer_name, TICK, task.points, task.points, ""))
+        else:
+            mistake = result.likely_mistake
+            note = (f"likely mistake: {mistake.name}" if mistake
+                    else result.shared_error or "not right yet")
+            rows.append(ScoreRow(task.id, task.answer_name, CROSS, 0, task.points, note))
+    return rows
+
+
+SCORE_NOTE = ("These points count the cases you can see; the instructor's grader "
+              "checks more cases.")
+
+
+def score_text(title: str, rows: list[ScoreRow]) -> str:
+    earned, total = sum(r.points for r in rows), sum(r.out_of for r in rows)
+    width = max(len(f"{r.task_id} {r.answer_name}") for r in rows)
+    out = [f"{title}: score so far {earned}/{total}"]
+    for r in rows:
+        name = f"{r.task_id} {r.answer_name}".ljust(width)
+        note = f"  {r.note}" if r.note else ""
+        out.append(f"  {r.mark} {name}  {r.points}/{r.out_of}{note}")
+    out.append(SCORE_NOTE)
+    return "\n".join(out)
+
+
+def score_html(title: str, rows: list[ScoreRow]) -> str:
+    earned, total = sum(r.points for r in rows), sum(r.out_of for r in rows)
+    body = "".join(
+        f"<tr><td>{_mark_html(r.mark)}</td><td>{html.escape(r.task_id)}</td>"
+        f"<td><code>{html.escape(r.answer_name)}</code></td>"
+        f'<td style="text-align:right">{r.points}/{r.out_of}</td>'
+        f"<td>{html.escape(r.note)}</td></tr>"
+        for r in rows
+    )
+    return (
+        '<div class="course-score">'
+        f"<div><b>{html.escape(title)}</b>: score so far <b>{earned}/{total}</b></div>"
+        f'<table style="margin:0.3em 0">{body}</table>'
+        f'<div style="color:{GREY}">{html.escape(SCORE_NOTE)}</div></div>'
+    )

@@ -1,0 +1,174 @@
+"""The process that runs one submission for the grader: ``python -m course_lib.grading.runner FD``.
+
+It reads a job from stdin — the notebook's code cells and, for each task, the name of
+the learner's function and the inputs the grader chose — runs the cells in a fresh
+``__main__`` namespace (IPython magics and shell lines removed), calls the functions,
+and writes one JSON line per finished step to the file descriptor FD:
+
+    {"event": "ready"}
+    {"event": "cell", "index": 4, "error": null}           one per code cell run
+    {"event": "case", "task": "ex02.q1", "case": 0, "outcome": {...}}
+    {"event": "done"}
+
+Nothing here judges anything, and nothing it sends is trusted: the grader checks every
+line against the steps it expects and compares answers in its own process. The grader
+also enforces the time limits from outside; the alarm here only turns an ordinary
+endless loop into a tidy "did not finish" instead of a killed process.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import resource
+import signal
+import sys
+import types
+
+from .calling import ERROR, MISSING, Outcome, call_learner, one_line
+from .plain import decode
+
+# %%time, %%timeit and %%capture wrap ordinary Python; other cell magics (%%bash …) do not.
+PYTHON_CELL_MAGICS = ("time", "timeit", "capture")
+_HELP = re.compile(r"[\w.]+\?{1,2}")
+_SHELL_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)\s*=\s*[!%]")
+
+
+class _TimeUp(BaseException):
+    """Raised by the alarm; a BaseException so that ``except Exception`` in a cell lets it by."""
+
+
+def python_source(source: str) -> str:
+    """A notebook cell as plain Python: line magics and shell lines become ``pass``."""
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        if lines[0].split()[0][2:] not in PYTHON_CELL_MAGICS:
+            return ""
+        lines = lines[1:]
+    out = []
+    for line in lines:
+        code = line.lstrip()
+        indent = line[: len(line) - len(code)]
+        assignment = _SHELL_ASSIGNMENT.match(code)
+        if code.startswith(("%", "!")) or _HELP.fullmatch(code.rstrip()):
+            out.append(f"{indent}pass")
+        elif assignment:
+            out.append(f"{indent}{assignment.group(1)} = None")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+class _Discard(io.TextIOBase):
+    """Where the submission's prints go: nowhere, however many megabytes."""
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        return len(text)
+
+
+def _limit_resources(limits: dict) -> None:
+    memory = int(limits["memory_bytes"])
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(limits["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    files = 64 * 2**20
+    resource.setrlimit(resource.RLIMIT_FSIZE, (files, files))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _make_sender(fd: int):
+    # Bound now, so that a cell that replaces json.dumps or os.write cannot change them.
+    dumps, write = json.dumps, os.write
+
+    def send(message: dict) -> None:
+        data = memoryview((dumps(message) + "\n").encode("utf-8"))
+        while data:
+            data = data[write(fd, data):]
+
+    return send
+
+
+def _on_alarm(signum, frame):
+    raise _TimeUp
+
+
+def _fresh_namespace() -> dict:
+    module = types.ModuleType("__main__")
+    # Notebooks may call display(); outside IPython it must exist and do nothing.
+    module.display = lambda *objects, **options: None
+    sys.modules["__main__"] = module
+    return module.__dict__
+
+
+def run_cell(source: str, namespace: dict, seconds: float) -> str | None:
+    """Run one cell; None if it finished, else one line saying what went wrong."""
+    try:
+        code = compile(python_source(source), "<cell>", "exec")
+    except SyntaxError as error:
+        return f"has a syntax error: {error.msg} (line {error.lineno})"
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        exec(code, namespace)
+    except _TimeUp:
+        return f"did not finish within {seconds:g} s (the time limit per cell)"
+    except (Exception, SystemExit) as error:
+        return one_line(error)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return None
+
+
+def run_case(namespace: dict, name: str, kwargs_data: dict, seconds: float) -> Outcome | None:
+    """Call the learner's function ``name`` on one case the grader chose; None if the call
+    did not finish in time."""
+    if name not in namespace:
+        return Outcome(MISSING, detail=f"{name} is not defined: did the cell that defines it "
+                                       "run without errors?")
+    kwargs = {str(key): decode(value) for key, value in kwargs_data.items()}
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return call_learner(namespace[name], kwargs)
+    except _TimeUp:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def main(argv: list[str]) -> None:
+    send = _make_sender(int(argv[1]))
+    job = json.loads(sys.stdin.buffer.read())
+    _limit_resources(job["limits"])
+    seconds = float(job["limits"]["cell_seconds"])
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    sys.stdin, sys.stdout, sys.stderr = io.StringIO(""), _Discard(), _Discard()
+    signal.signal(signal.SIGALRM, _on_alarm)
+    send({"event": "ready"})
+    namespace = _fresh_namespace()
+    for cell in job["cells"]:
+        error = run_cell(cell["source"], namespace, seconds)
+        send({"event": "cell", "index": cell["index"], "error": error})
+    for call in job["calls"]:
+        # One endless loop is enough: the task's other cases would only each wait it out.
+        late = None
+        for number, kwargs_data in enumerate(call["cases"]):
+            outcome = late or run_case(namespace, call["name"], kwargs_data, seconds)
+            if outcome is None:
+                outcome = Outcome(ERROR, detail=f"did not finish within {seconds:g} s "
+                                                "(the time limit)")
+                late = Outcome(ERROR, detail="not run: an earlier case did not finish in time")
+            send({"event": "case", "task": call["task"], "case": number,
+                  "outcome": outcome.to_plain()})
+    send({"event": "done"})
+    # Threads or atexit handlers a submission left behind must not keep the process alive.
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,180 @@
+"""What a graded task is: a reference answer, the cases it is checked on, the known mistakes.
+
+A task is always answered by a function the learner writes in the notebook (the
+stub raises ``NotImplementedError`` until they fill it in). Three kinds:
+
+- ``function``: the learner implements a formula; it is called on edge cases and
+  random cases, and the grader adds hidden random cases drawn from its own seed;
+- ``value``: a function of no arguments returning a number the learner worked out;
+- ``choice``: a function of no arguments returning the letter of a multiple-choice option.
+
+Each known wrong variant (a :class:`Mistake`) is a function with the reference's
+arguments. A wrong answer that agrees with a variant is reported by the variant's name.
+"""
+
+from __future__ import annotations
+
+import copy
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the learner's function: keyword arguments and a label for the feedback."""
+
+    label: str
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    hidden: bool = False
+
+    def arguments(self) -> dict[str, Any]:
+        """A fresh deep copy of the arguments, so that no call can change the case."""
+        return copy.deepcopy(dict(self.kwargs))
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong variant: its name, one sentence on the fix, and the wrong implementation.
+
+    ``variant`` is None for mistakes the judge spots without one (inputs changed in place).
+    """
+
+    name: str
+    explanation: str
+    variant: Callable[..., Any] | None = None
+
+
+@dataclass(frozen=True)
+class Task:
+    """One graded question of an exercise notebook.
+
+    ``answer_name`` is the name of the learner's function in the notebook;
+    ``outputs`` names the items of a tuple answer (for the feedback);
+    ``random_kwargs(rng)`` draws the arguments of one random case.
+    """
+
+    id: str
+    title: str
+    answer_name: str
+    reference: Callable[..., Any]
+    kind: str = "function"
+    edge_cases: tuple[Case, ...] = ()
+    random_kwargs: Callable[[np.random.Generator], dict[str, Any]] | None = None
+    visible_random: int = 3
+    hidden_random: int = 8
+    hidden_edge_cases: tuple[Case, ...] = ()
+    mistakes: tuple[Mistake, ...] = ()
+    hints: tuple[str, ...] = ()
+    points: int = 1
+    outputs: tuple[str, ...] = ()
+    options: Mapping[str, str] = field(default_factory=dict)
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+    def __post_init__(self):
+        if self.kind not in ("function", "value", "choice"):
+            raise ValueError(f"kind must be 'function', 'value' or 'choice', got {self.kind!r}")
+        if not self.hints:
+            raise ValueError(f"task {self.id} needs at least one hint")
+        if self.kind == "function" and not (self.edge_cases or self.random_kwargs):
+            raise ValueError(f"function task {self.id} needs edge cases or random cases")
+
+    @property
+    def exercise_id(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def has_hidden_cases(self) -> bool:
+        """Whether the instructor's grader checks more than the notebook shows."""
+        return bool(self.hidden_edge_cases) or (
+            self.random_kwargs is not None and self.hidden_random > 0
+        )
+
+    def visible_cases(self) -> list[Case]:
+        """The cases ``check()`` runs: the edge cases, then random cases from a fixed seed."""
+        if self.kind != "function":
+            return [Case("your answer")]
+        cases = list(self.edge_cases)
+        cases += self._random_cases(self._seed(0), self.visible_random, "random case", hidden=False)
+        return cases
+
+    def hidden_cases(self, seed: int) -> list[Case]:
+        """The extra cases the grader adds: hidden edge cases and random cases from ``seed``."""
+        if self.kind != "function":
+            return []
+        cases = [Case(case.label, case.kwargs, hidden=True) for case in self.hidden_edge_cases]
+        cases += self._random_cases(self._seed(seed), self.hidden_random, "hidden case",
+                                    hidden=True)
+        return cases
+
+    def _seed(self, seed: int) -> np.random.Generator:
+        # Every task gets its own stream, so adding a task never changes another's cases.
+        return np.random.default_rng([seed, zlib.crc32(self.id.encode())])
+
+    def _random_cases(self, rng, count, label, *, hidden) -> list[Case]:
+        if self.random_kwargs is None:
+            return []
+        return [
+            Case(f"{label} {number}", self.random_kwargs(rng), hidden=hidden)
+            for number in range(1, count + 1)
+        ]
+
+
+def value_task(*, id: str, title: str, answer_name: str, answer: float,
+               mistakes: Mapping[float, tuple[str, str]], hints: tuple[str, ...],
+               points: int = 1, rtol: float = 1e-4) -> Task:
+    """A question whose answer is one number; ``mistakes`` maps a wrong number to (name, why)."""
+    return Task(
+        id=id, title=title, answer_name=answer_name, kind="value",
+        reference=_constant(float(answer)),
+        mistakes=tuple(Mistake(name, why, _constant(float(wrong)))
+                       for wrong, (name, why) in mistakes.items()),
+        hints=hints, points=points, rtol=rtol, atol=0.0,
+    )
+
+
+def choice_task(*, id: str, title: str, answer_name: str, options: Mapping[str, str],
+                correct: str, mistakes: Mapping[str, tuple[str, str]],
+                hints: tuple[str, ...], points: int = 1) -> Task:
+    """A multiple-choice question; ``mistakes`` maps a wrong letter to (misconception, why)."""
+    if correct not in options or not set(mistakes) <= set(options) - {correct}:
+        raise ValueError(f"task {id}: the correct letter and the mistakes must be options")
+    return Task(
+        id=id, title=title, answer_name=answer_name, kind="choice",
+        reference=_constant(correct), options=dict(options),
+        mistakes=tuple(Mistake(name, why, _constant(letter))
+                       for letter, (name, why) in mistakes.items()),
+        hints=hints, points=points,
+    )
+
+
+def _constant(value):
+    def answer():
+        return value
+
+    return answer
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise notebook: its id (``ex02``), title, notebook name and tasks in order."""
+
+    id: str
+    title: str
+    notebook: str
+    tasks: tuple[Task, ...]
+
+    def __post_init__(self):
+        if not 3 <= len(self.tasks) <= 6:
+            raise ValueError(f"exercise {self.id} must have 3 to 6 tasks, has {len(self.tasks)}")
+        for task in self.tasks:
+            if task.exercise_id != self.id:
+                raise ValueError(f"task {task.id} does not belong to exercise {self.id}")
+
+    @property
+    def points(self) -> int:
+        return sum(task.points for task in self.tasks)
