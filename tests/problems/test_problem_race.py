@@ -1,19 +1,10 @@
 """The course's own optimizers run through trajectory(), checked against what theory predicts."""
 
-import importlib
-import importlib.util
-
 import numpy as np
 import pytest
 
+from course_lib import optimizers
 from course_lib.problems import Bowl, trajectory
-
-# The optimizers package is being written alongside; these run as soon as it exports SGD and Adam.
-if importlib.util.find_spec("course_lib.optimizers") is None:
-    pytest.skip("course_lib.optimizers has not landed yet", allow_module_level=True)
-optimizers = importlib.import_module("course_lib.optimizers")
-if not all(hasattr(optimizers, name) for name in ("SGD", "Adam")):
-    pytest.skip("course_lib.optimizers does not export SGD and Adam yet", allow_module_level=True)
 
 START = np.array([-8.0, 2.0])
 

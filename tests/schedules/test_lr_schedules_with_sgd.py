@@ -1,19 +1,10 @@
 """Schedules driving the course's SGD: the first update uses step 0, as in Keras."""
 
-import importlib
-import importlib.util
-
 import numpy as np
 import pytest
 
+from course_lib import optimizers
 from course_lib.schedules import ExponentialDecay, OneCycle, PiecewiseConstantDecay
-
-# The optimizers package is being written alongside; these run as soon as it exports SGD.
-if importlib.util.find_spec("course_lib.optimizers") is None:
-    pytest.skip("course_lib.optimizers has not landed yet", allow_module_level=True)
-optimizers = importlib.import_module("course_lib.optimizers")
-if not hasattr(optimizers, "SGD"):
-    pytest.skip("course_lib.optimizers does not export SGD yet", allow_module_level=True)
 
 
 def test_piecewise_rate_changes_after_the_boundary_step():
