@@ -63,11 +63,12 @@ def contraction_factors(condition_number: float = 10.0) -> Figure:
     ax.plot(eta, np.maximum(flat, steep), color="k", linewidth=3, alpha=0.2, label="the slower one")
     ax.axhline(1, color="grey", linewidth=0.8)
     ax.axvline(limit, color="#d62728", linestyle="--", linewidth=1)
-    ax.annotate("η = 2/κ: diverges beyond ", (limit, 1.45), ha="right", fontsize=8, color="#d62728")
+    ax.annotate(" η > 2/κ: diverges", (limit, 1.45), ha="left", fontsize=8, color="#d62728")
     rate = (kappa - 1) / (kappa + 1)
     ax.plot([best], [rate], "o", color="k")
     ax.annotate(f"best η = 2/(1+κ) = {best:.3g}\nfactor (κ−1)/(κ+1) = {rate:.3g}",
-                (best, rate), xytext=(-40, -45), textcoords="offset points", fontsize=8)
+                (best, rate), xytext=(0.01 * limit, 0.12), fontsize=8,
+                arrowprops={"arrowstyle": "->", "color": "k", "linewidth": 0.8})
     ax.set_xlim(0, eta[-1])
     ax.set_ylim(0, 1.6)
     ax.set_xlabel("learning rate η")
