@@ -10,7 +10,7 @@ import pkgutil
 
 from course_lib.widgets.explorer import EXPLORERS, Explorer, Status, register
 
-_INFRASTRUCTURE = {"canvas", "controls", "explorer", "panels", "sweep"}
+_INFRASTRUCTURE = {"canvas", "controls", "explorer", "landscapes", "panels", "sweep"}
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name not in _INFRASTRUCTURE:
