@@ -17,24 +17,24 @@ from course_lib import optimizers
 ADAGRAD_COLOR, RMSPROP_COLOR, GRADIENT_COLOR = "#2ca02c", "#bcbd22", "#9a9a9a"
 
 
-def replay(optimizer, gradients, slot: str | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+def replay(optimizer, gradients, slots=()) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Feed ``optimizer`` one gradient after another on a single parameter θ.
 
-    Returns the steps θₖ − θₖ₋₁ (k = 1 … len(gradients)) and, if ``slot`` names one of the
-    optimizer's slots, that slot's value after each step (else None).
+    Returns the steps θₖ − θₖ₋₁ (k = 1 … len(gradients)) and, for each name in ``slots``,
+    that slot's value after each step.
     """
     gradients = np.asarray(gradients, dtype=np.float64)
     if gradients.ndim != 1 or gradients.size == 0:
         raise ValueError(f"gradients must be a non-empty 1-D sequence, got shape {gradients.shape}")
     theta = np.zeros(1)
     moves = np.empty(gradients.size)
-    history = None if slot is None else np.empty(gradients.size)
+    history = {name: np.empty(gradients.size) for name in slots}
     for k, g in enumerate(gradients):
         before = theta[0]
         optimizer.apply(np.array([g]), theta)
         moves[k] = theta[0] - before
-        if slot is not None:
-            history[k] = optimizer.slots[0][slot][0]
+        for name, values in history.items():
+            values[k] = optimizer.slots[0][name][0]
     return moves, history
 
 
@@ -46,8 +46,8 @@ def averaging_weights(rho: float, ages: int) -> np.ndarray:
     """
     impulse = np.zeros(ages)
     impulse[0] = 1.0
-    _, s = replay(optimizers.RMSprop(learning_rate=1e-3, rho=rho), impulse, slot="s")
-    return s
+    _, history = replay(optimizers.RMSprop(learning_rate=1e-3, rho=rho), impulse, slots=("s",))
+    return history["s"]
 
 
 def window(rho: float) -> float:

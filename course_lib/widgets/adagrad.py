@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.adagrad import COORDINATE_COLORS, effective_rates, heading_error
@@ -14,7 +15,7 @@ from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
 from course_lib.widgets.panels import COLORS, LandscapePanel, LossPanel
 
-STEPS = 150
+STEPS = 100
 """Steps each run takes."""
 
 TURN = 45.0
@@ -60,7 +61,8 @@ class AdagradExplorer(Explorer):
                                         bounds=BOUNDS)
         self.paths = {"GD": self.landscape.add_path("GD, η = 1/κ", COLORS["SGD"]),
                       "AdaGrad": self.landscape.add_path("AdaGrad", COLORS["Adagrad"])}
-        landscape_ax.legend(loc="upper right", fontsize=8)
+        # Scenery, so it is drawn over the shaded surface rather than under it.
+        live.scenery(landscape_ax.legend(loc="upper right", fontsize=8))
         landscape_ax.set_title("paths on the bowl")
 
         # Log-log: a rate that falls like 1/√t is a straight line, and the first steps show.
@@ -69,6 +71,9 @@ class AdagradExplorer(Explorer):
         rate_ax.set_xlim(1, STEPS)
         rate_ax.set_ylim(1e-5, 1e2)
         rate_ax.set_autoscale_on(False)
+        # Minor ticks on log axes cost much of the first draw and add nothing at this size.
+        rate_ax.xaxis.set_minor_locator(NullLocator())
+        rate_ax.yaxis.set_minor_locator(NullLocator())
         rate_ax.set_xlabel("step")
         rate_ax.set_ylabel("effective rate η / √(sᵢ + ε)")
         rate_ax.set_title("AdaGrad's rate per coordinate")
@@ -83,6 +88,7 @@ class AdagradExplorer(Explorer):
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e4)
         self.losses.add_curve("GD", COLORS["SGD"])
         self.losses.add_curve("AdaGrad", COLORS["Adagrad"])
+        loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.legend(loc="lower left", fontsize=8)
         loss_ax.set_title("loss per step")
         super().__init__(

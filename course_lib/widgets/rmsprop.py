@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from matplotlib.ticker import NullLocator
 from matplotlib.patches import Rectangle
 
 from course_lib import optimizers
@@ -15,7 +16,7 @@ from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
 from course_lib.widgets.panels import COLORS, LandscapePanel, LossPanel
 
-STEPS = 200
+STEPS = 150
 """Steps each run takes on Beale's function."""
 
 MEMORY_STEPS, DROP_AT = 300, 100
@@ -80,6 +81,8 @@ class RmspropExplorer(Explorer):
         memory_ax.set_autoscale_on(False)
         memory_ax.set_xlabel("step")
         memory_ax.set_ylabel("step / η")
+        # Minor ticks on log axes cost much of the first draw and add nothing at this size.
+        memory_ax.yaxis.set_minor_locator(NullLocator())
         memory_ax.set_title(f"the gradient drops tenfold at step {DROP_AT}")
         memory_ax.grid(True, which="major", alpha=0.3)
         memory_ax.plot(t, _gradients(), color=GRADIENT_COLOR, linewidth=3, alpha=0.6, label="|g|")
@@ -99,13 +102,13 @@ class RmspropExplorer(Explorer):
         # AdaGrad's short path is drawn last, on top of the start of RMSProp's.
         self.paths = {label: self.landscape.add_path(label, COLORS[color])
                       for label, color in (("RMSProp", "RMSprop"), ("AdaGrad", "Adagrad"))}
-        landscape_ax.legend(loc="upper right", fontsize=8)
         landscape_ax.set_title("paths on Beale's function")
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e3)
         self.losses.add_curve("AdaGrad", COLORS["Adagrad"])
         self.losses.add_curve("RMSProp", COLORS["RMSprop"])
         loss_ax.legend(loc="lower left", fontsize=8)
+        loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.set_title("loss per step")
         super().__init__(
             {
