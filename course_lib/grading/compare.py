@@ -133,7 +133,8 @@ def show(value: Any, digits: int = 4) -> str:
         return "(" + ", ".join(show(item, digits) for item in value) + ")"
     if isinstance(value, str):
         return repr(value)
-    array = np.asarray(value, dtype=np.float64)
+    # Adding 0.0 turns −0.0 into 0.0, which is what a reader expects to see.
+    array = np.asarray(value, dtype=np.float64) + 0.0
     if array.ndim == 0:
         return f"{float(array):.{digits}g}"
     return np.array2string(

@@ -10,7 +10,6 @@ wrong type.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +66,7 @@ def _encode(value, count):
         return [_encode(item, count) for item in value]
     if isinstance(value, float):
         return float(value)
-    return {_UNREADABLE: f"a {type(value).__name__} object"}
+    return {_UNREADABLE: f"an object of type {type(value).__name__}"}
 
 
 class _TooLarge(Exception):
@@ -98,12 +97,14 @@ def decode(data: Any) -> Any:
 
 
 def _decode_tagged(data: dict) -> Any:
-    if set(data) == {_ARRAY, "kind"} and data["kind"] in _KINDS:
-        try:
-            array = np.array(data[_ARRAY], dtype=_KINDS[data["kind"]])
-        except (TypeError, ValueError, OverflowError):
+    if set(data) == {_ARRAY, "kind"} and isinstance(data["kind"], str) and data["kind"] in _KINDS:
+        # np.array would quietly turn None into NaN or a string of digits into a number.
+        if not _only_numbers(data[_ARRAY], allow_bool=data["kind"] == "b"):
             return Unreadable("a malformed array")
-        return array if array.dtype != object else Unreadable("a ragged array")
+        try:
+            return np.array(data[_ARRAY], dtype=_KINDS[data["kind"]])
+        except (TypeError, ValueError, OverflowError):
+            return Unreadable("a ragged array")
     if set(data) == {_TUPLE} and isinstance(data[_TUPLE], list):
         return tuple(decode(item) for item in data[_TUPLE])
     if set(data) == {_BOWL} and isinstance(data[_BOWL], list) and len(data[_BOWL]) == 2:
@@ -116,5 +117,9 @@ def _decode_tagged(data: dict) -> Any:
     return Unreadable("a dict")
 
 
-def is_finite_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+def _only_numbers(nest: Any, allow_bool: bool) -> bool:
+    if not isinstance(nest, list):
+        return False
+    return all(_only_numbers(item, allow_bool) if isinstance(item, list)
+               else isinstance(item, int | float) and (allow_bool or not isinstance(item, bool))
+               for item in nest)

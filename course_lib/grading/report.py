@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .compare import show_arguments
 from .judge import ERROR, NOT_ATTEMPTED_YET, PASS, TaskResult
+from .spec import Mistake
 
 TICK, CROSS, DOT = "✓", "✗", "…"
 GREEN, RED, GREY = "#1a7f37", "#cf222e", "#6e7781"
@@ -26,8 +27,15 @@ class Layout:
     mark: str
     title: str
     headline: str
-    lines: tuple[tuple[str, str], ...]
-    footer: str
+    lines: tuple[tuple[str, str], ...] = ()
+    mistake: Mistake | None = None
+    inputs: str = ""
+
+    @property
+    def footer(self) -> tuple[str, ...]:
+        """The lines under the cases: what the likely mistake means, and a failing case's inputs."""
+        about = (f"{self.mistake.name}: {self.mistake.explanation}",) if self.mistake else ()
+        return about + ((self.inputs,) if self.inputs else ())
 
 
 def layout(result: TaskResult) -> Layout:
@@ -36,7 +44,7 @@ def layout(result: TaskResult) -> Layout:
     cases = result.cases
     if result.not_attempted:
         return Layout(DOT, title, "not attempted yet: replace raise NotImplementedError() "
-                      "with your code, then run the check again.", (), "")
+                      "with your code, then run the check again.")
     if result.passed:
         if task.kind != "function":
             headline = "correct."
@@ -44,26 +52,25 @@ def layout(result: TaskResult) -> Layout:
             headline = f"{len(cases)} of {len(cases)} {HIDDEN_REMAIN}."
         else:
             headline = f"all {len(cases)} cases passed."
-        return Layout(TICK, title, headline, _case_lines(result), "")
+        return Layout(TICK, title, headline, _case_lines(result))
     shared = result.shared_error
     if shared is not None:
         every = " (on every case)" if len(cases) > 1 else ""
-        return Layout(CROSS, title, f"{shared}{every}.", (), "")
+        return Layout(CROSS, title, f"{shared}{every}.")
     mistake = result.likely_mistake
     named = f" Likely mistake: {mistake.name}." if mistake else ""
     if task.kind == "function":
         headline = f"{result.passed_count} of {len(cases)} cases passed.{named}"
     else:
         headline = f"not right yet.{named}"
-    footer = f"{mistake.name}: {mistake.explanation}" if mistake else ""
     first_failure = next(case for case in cases if not case.passed)
+    inputs = ""
     if task.kind == "function" and first_failure.case.kwargs:
         arguments = show_arguments(first_failure.case.kwargs)
         inputs = f"Inputs of {first_failure.case.label}: {arguments}"
-        footer = f"{footer}\n{inputs}" if footer else inputs
     lines = _case_lines(result) if task.kind == "function" else (
         (CROSS, first_failure.detail),)
-    return Layout(CROSS, title, headline, lines, footer)
+    return Layout(CROSS, title, headline, lines, mistake, inputs)
 
 
 def _case_lines(result: TaskResult) -> tuple[tuple[str, str], ...]:
@@ -86,7 +93,7 @@ def task_text(result: TaskResult) -> str:
     view = layout(result)
     out = [f"{view.title}: {view.mark} {view.headline}"]
     out += [f"  {mark} {text}" for mark, text in view.lines]
-    out += [f"  {line}" for line in view.footer.splitlines()]
+    out += [f"  {line}" for line in view.footer]
     return "\n".join(out)
 
 
@@ -96,8 +103,13 @@ def task_html(result: TaskResult) -> str:
         f'<li style="margin:0">{_mark_html(mark)} {html.escape(text)}</li>'
         for mark, text in view.lines
     )
-    footer = "".join(f'<div style="margin-top:0.3em">{html.escape(line)}</div>'
-                     for line in view.footer.splitlines())
+    footer = ""
+    if view.mistake:
+        footer += (f'<div style="margin-top:0.3em"><b>{html.escape(view.mistake.name)}</b>: '
+                   f"{html.escape(view.mistake.explanation)}</div>")
+    if view.inputs:
+        footer += f'<div style="margin-top:0.3em;color:{GREY}">{html.escape(view.inputs)}</div>'
+
     return (
         '<div class="course-check" style="line-height:1.45">'
         f'<div>{_mark_html(view.mark)} <b>{html.escape(view.title)}</b>: '
@@ -116,7 +128,7 @@ def task_markdown(result: TaskResult) -> str:
     out += [f"- {mark} {_md(text)}" for mark, text in view.lines]
     if view.lines:
         out.append("")
-    out += [f"{_md(line)}  " for line in view.footer.splitlines()]
+    out += [f"{_md(line)}  " for line in view.footer]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -192,6 +204,6 @@ def score_html(title: str, rows: list[ScoreRow]) -> str:
     return (
         '<div class="course-score">'
         f"<div><b>{html.escape(title)}</b>: score so far <b>{earned}/{total}</b></div>"
-        f'<table style="margin:0.3em 0">{body}</table>'
+        f'<table style="margin:0.3em 0;font-size:inherit">{body}</table>'
         f'<div style="color:{GREY}">{html.escape(SCORE_NOTE)}</div></div>'
     )

@@ -34,5 +34,11 @@ def log_uniform(rng: np.random.Generator, low: float, high: float) -> float:
     return rounded(10 ** rng.uniform(np.log10(low), np.log10(high)))
 
 
+def near_one(rng: np.random.Generator, low_gap: float, high_gap: float) -> float:
+    """A number just below 1 such as β₂ = 0.999: 1 minus a gap drawn log-uniformly (rounding
+    the number itself to three digits would give 1)."""
+    return 1.0 - log_uniform(rng, low_gap, high_gap)
+
+
 def size(rng: np.random.Generator, low: int = 2, high: int = 5) -> int:
     return int(rng.integers(low, high + 1))

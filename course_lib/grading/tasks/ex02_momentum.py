@@ -142,7 +142,7 @@ TERMINAL = Task(
 
 SPEEDUP = value_task(
     id="ex02.q3",
-    title="How much faster with β = 0.95",
+    title="How much faster?",
     answer_name="speedup",
     answer=20.0,
     mistakes={

@@ -168,7 +168,7 @@ def _random_keras(rng):
 
 PRACTICAL = Task(
     id="ex03.q3",
-    title="Nesterov as Keras and PyTorch write it",
+    title="The form Keras and PyTorch use",
     answer_name="nesterov_step_keras",
     reference=nesterov_step_keras,
     outputs=("theta", "velocity"),
@@ -203,7 +203,7 @@ PRACTICAL = Task(
 
 STORED_POINT = choice_task(
     id="ex03.q4",
-    title="What the practical form stores",
+    title="Same algorithm, different point",
     answer_name="stored_point_answer",
     options={
         "a": "θ itself, the same point the original form stores.",

@@ -225,7 +225,7 @@ STEP_SIZE = Task(
 
 STOPS_EARLY = choice_task(
     id="ex04.q4",
-    title="Why AdaGrad stops too early on deep networks",
+    title="Too early",
     answer_name="adagrad_stops_answer",
     options={
         "a": "s only ever grows, so every coordinate's step keeps shrinking, "

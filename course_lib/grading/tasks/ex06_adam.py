@@ -74,7 +74,7 @@ def _random_adam(rng):
     return {"theta": draw.vector(rng, n), "m": draw.vector(rng, n, 0.1),
             "s": draw.positive_vector(rng, n, 0.01), "grad": draw.vector(rng, n),
             "t": int(rng.integers(1, 101)), "learning_rate": draw.log_uniform(rng, 1e-4, 0.1),
-            "beta_1": draw.uniform(rng, 0.8, 0.95), "beta_2": draw.uniform(rng, 0.99, 0.9999),
+            "beta_1": draw.uniform(rng, 0.8, 0.95), "beta_2": draw.near_one(rng, 1e-4, 1e-2),
             "epsilon": draw.log_uniform(rng, 1e-8, 1e-4)}
 
 
@@ -154,7 +154,7 @@ def _first_sign_flipped(grad, learning_rate, beta_1, beta_2, epsilon):
 def _random_first(rng):
     return {"grad": draw.vector(rng, draw.size(rng), 5.0),
             "learning_rate": draw.log_uniform(rng, 1e-4, 0.1),
-            "beta_1": draw.uniform(rng, 0.8, 0.95), "beta_2": draw.uniform(rng, 0.99, 0.9999),
+            "beta_1": draw.uniform(rng, 0.8, 0.95), "beta_2": draw.near_one(rng, 1e-4, 1e-2),
             "epsilon": draw.log_uniform(rng, 1e-8, 1e-4)}
 
 

@@ -57,7 +57,7 @@ def _random_adamax(rng):
     return {"theta": draw.vector(rng, n), "m": draw.vector(rng, n, 0.1),
             "u": draw.positive_vector(rng, n, 0.5), "grad": draw.vector(rng, n),
             "t": int(rng.integers(1, 101)), "learning_rate": draw.log_uniform(rng, 1e-4, 0.1),
-            "beta_1": draw.uniform(rng, 0.8, 0.95), "beta_2": draw.uniform(rng, 0.99, 0.9999),
+            "beta_1": draw.uniform(rng, 0.8, 0.95), "beta_2": draw.near_one(rng, 1e-4, 1e-2),
             "epsilon": draw.log_uniform(rng, 1e-8, 1e-4)}
 
 
@@ -229,7 +229,7 @@ U_BY_HAND = value_task(
 
 NADAM_IS = choice_task(
     id="ex07.q4",
-    title="What Nadam adds to Adam",
+    title="What Nadam adds",
     answer_name="nadam_answer",
     options={
         "a": "The ℓ∞ norm: s is replaced by a decaying maximum of |∇|.",

@@ -370,7 +370,7 @@ PLATEAU = Task(
 
 RESUME = choice_task(
     id="ex09.q6",
-    title="Resuming training with an epoch-based schedule",
+    title="Resuming training",
     answer_name="resume_answer",
     options={
         "a": "Training resumes exactly where it stopped.",

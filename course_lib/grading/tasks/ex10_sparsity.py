@@ -269,7 +269,7 @@ MEASURE = Task(
 
 EXACT_ZEROS = choice_task(
     id="ex10.q5",
-    title="Why the proximal step gives exact zeros",
+    title="Exact zeros",
     answer_name="exact_zeros_answer",
     options={
         "a": "Its steps are smaller, so the weights can settle on 0.",
