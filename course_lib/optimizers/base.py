@@ -22,14 +22,16 @@ from types import SimpleNamespace
 
 import numpy as np
 
-CHUNK = 16_384
-"""Elements per piece when an update walks a large parameter.
+CHUNK = 131_072
+"""Elements per piece when an update walks a large parameter (1 MB of float64).
 
 An update is a handful of NumPy passes. Run over a whole 10⁷-element array,
 each pass goes out to main memory; run over pieces of this size, the passes
-after the first find the piece still in the L2 cache, so main memory sees each
+after the first find the piece still in the cache, so main memory sees each
 array about once per step: reading g, θ and the slots, writing θ and the
-slots. ``benchmarks/optimizer_step.py`` measures the effect.
+slots. Smaller pieces would fit a smaller cache, but then Python's cost per
+NumPy call starts to show. ``benchmarks/optimizer_step.py`` measures the
+result against the memory roofline.
 """
 
 

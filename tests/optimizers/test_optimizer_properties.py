@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from course_lib import optimizers
-from course_lib.optimizers.base import CHUNK
+from course_lib.optimizers import base
 from course_lib.optimizers.pytorch import TorchNadam, TorchSGD
 from course_lib.schedules import ExponentialDecay
 
@@ -125,11 +125,18 @@ def test_set_state_copies_the_arrays_it_is_given():
     assert np.all(other.slots[0]["m"] != 123.0)
 
 
+@pytest.fixture
+def small_chunk(monkeypatch):
+    """Pieces of 64 elements, so that small arrays take the piece-by-piece path."""
+    monkeypatch.setattr(base, "CHUNK", 64)
+    return 64
+
+
 @every_optimizer
-def test_a_large_parameter_walked_in_pieces_moves_like_small_ones(make):
+def test_a_large_parameter_walked_in_pieces_moves_like_small_ones(make, small_chunk):
     """Past CHUNK elements the update runs piece by piece; the result must not change."""
     rng = np.random.default_rng(3)
-    sizes = [CHUNK, CHUNK, 17]
+    sizes = [small_chunk, small_chunk, 17]
     big = rng.standard_normal(sum(sizes))
     pieces = np.split(big.copy(), np.cumsum(sizes)[:-1])
     whole, parts = make(), make()
@@ -141,12 +148,12 @@ def test_a_large_parameter_walked_in_pieces_moves_like_small_ones(make):
 
 
 @every_optimizer
-def test_strided_and_fortran_ordered_parameters_move_like_contiguous_ones(make):
+def test_strided_and_fortran_ordered_parameters_move_like_contiguous_ones(make, small_chunk):
     rng = np.random.default_rng(4)
-    base = rng.standard_normal((2 * CHUNK + 6, 3))
-    strided = base[::2]                              # a view with gaps, above CHUNK elements
-    fortran = np.asfortranarray(rng.standard_normal((40, 30)))
-    small_view = rng.standard_normal((8, 6))[:, ::2]
+    full = rng.standard_normal((2 * small_chunk + 6, 3))
+    strided = full[::2]                              # a view with gaps, above CHUNK elements
+    fortran = np.asfortranarray(rng.standard_normal((20, 15)))
+    small_view = rng.standard_normal((4, 6))[:, ::2]
     params = [strided, fortran, small_view]
     copies = [np.ascontiguousarray(p) for p in params]
     a, b = make(), make()
@@ -155,14 +162,14 @@ def test_strided_and_fortran_ordered_parameters_move_like_contiguous_ones(make):
         a.apply(grads, params)
         b.apply([np.ascontiguousarray(g) for g in grads], copies)
     assert all(np.array_equal(p, q) for p, q in zip(params, copies))
-    assert np.shares_memory(strided, base)           # and the view still writes into base
-    assert np.array_equal(base[::2], copies[0])
+    assert np.shares_memory(strided, full)           # and the view still writes into full
+    assert np.array_equal(full[::2], copies[0])
 
 
 @every_optimizer
-def test_a_float64_gradient_is_cast_to_a_float32_parameter_first(make):
+def test_a_float64_gradient_is_cast_to_a_float32_parameter_first(make, small_chunk):
     rng = np.random.default_rng(5)
-    for size in (10, CHUNK + 10):                    # the small path and the piecewise one
+    for size in (10, 3 * small_chunk + 10):          # the small path and the piecewise one
         theta = rng.standard_normal(size).astype(np.float32)
         twin = theta.copy()
         a, b = make(), make()

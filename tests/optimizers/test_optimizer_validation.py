@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from course_lib import optimizers
-from course_lib.optimizers.base import CHUNK
+from course_lib.optimizers import base
 from course_lib.optimizers.pytorch import TorchNadam, TorchSGD
 
 ALL_CLASSES = [optimizers.SGD, optimizers.Adagrad, optimizers.RMSprop, optimizers.Adam,
@@ -153,10 +153,11 @@ WITH_STATE = [
 
 @pytest.mark.parametrize("bad_value", [np.nan, np.inf, -np.inf])
 @pytest.mark.parametrize("make", WITH_STATE, ids=lambda make: repr(make()).split("(")[0])
-def test_a_non_finite_gradient_changes_nothing(make, bad_value):
+def test_a_non_finite_gradient_changes_nothing(make, bad_value, monkeypatch):
+    monkeypatch.setattr(base, "CHUNK", 64)          # the big parameter is walked in pieces
     opt = make()
     rng = np.random.default_rng(0)
-    big = 2 * CHUNK + 5                             # walked in pieces: the bad value is far in
+    big = 3 * 64 + 5                                # the bad value sits in the last piece
     params = [rng.standard_normal(4), rng.standard_normal(big)]
     opt.apply([rng.standard_normal(4), rng.standard_normal(big)], params)
     before_params = [p.copy() for p in params]
@@ -174,11 +175,23 @@ def test_a_non_finite_gradient_changes_nothing(make, bad_value):
         assert all(np.array_equal(slots[name], saved[name]) for name in saved)
 
 
-def test_huge_finite_gradients_are_not_mistaken_for_inf():
-    """Their sum overflows; the element-by-element look must then clear them."""
-    theta = np.zeros(4)
-    optimizers.SGD(1e-300).apply(np.full(4, 1e308), theta)
+@pytest.mark.parametrize("size", [4, 3 * 64 + 5])
+def test_huge_finite_gradients_are_not_mistaken_for_inf(size, monkeypatch):
+    """Past CHUNK their sum overflows; the piece-by-piece look must then clear them."""
+    monkeypatch.setattr(base, "CHUNK", 64)
+    theta = np.zeros(size)
+    optimizers.SGD(1e-300).apply(np.full(size, 1e308), theta)
     assert np.all(theta == -1e8)
+
+
+def test_a_non_finite_gradient_is_caught_at_full_size_too():
+    theta = np.zeros(base.CHUNK + 1)
+    g = np.ones(base.CHUNK + 1)
+    g[-1] = np.nan
+    opt = optimizers.Adam()
+    with pytest.raises(ValueError, match=r"grads contains NaN or inf"):
+        opt.apply(g, theta)
+    assert not theta.any() and opt.iterations == 0 and opt.slots == []
 
 
 @pytest.mark.parametrize("rate", [0.0, -1.0, math.nan, math.inf])
