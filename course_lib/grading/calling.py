@@ -20,7 +20,6 @@ from .plain import encode_answer
 # Statuses an outcome can have; the last four are set by the grader, never by the submission.
 ANSWERED, NOT_ATTEMPTED, ERROR, MISSING = "answered", "not_attempted", "error", "missing"
 TIMEOUT, CRASHED, NOT_RUN = "timeout", "crashed", "not_run"
-STATUSES = (ANSWERED, NOT_ATTEMPTED, ERROR, MISSING, TIMEOUT, CRASHED, NOT_RUN)
 MAX_DETAIL = 300
 
 

@@ -174,8 +174,3 @@ def _has_non_finite(answer) -> bool:
         return False
     return not bool(np.all(np.isfinite(answer)))
 
-
-def check_outcomes(task: Task, cases: list[Case], outcomes: list[Outcome],
-                   graded: bool = False) -> TaskResult:
-    """Judge outcomes on cases in one go (a fresh :class:`Judge`)."""
-    return Judge(task, cases).judge(outcomes, graded)

@@ -33,7 +33,10 @@ class Unreadable:
 
 
 def encode(value: Any) -> Any:
-    """``value`` as JSON-ready data, or an ``Unreadable`` tag describing what it was."""
+    """``value`` as JSON-ready data, or an ``Unreadable`` tag describing what it was.
+
+    ValueError if it holds more than ``MAX_ELEMENTS`` numbers.
+    """
     return _encode(value, [0])
 
 
@@ -69,8 +72,9 @@ def _encode(value, count):
     return {_UNREADABLE: f"an object of type {type(value).__name__}"}
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(ValueError):
+    def __init__(self):
+        super().__init__(f"more than {MAX_ELEMENTS:,} numbers")
 
 
 def encode_answer(value: Any) -> Any:

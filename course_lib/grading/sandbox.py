@@ -125,7 +125,7 @@ def execute(cells: list[tuple[int, str]], calls: list[CallRequest],
             _attempt(todo, pending, limits, deadline, result)
             break
         except _Stop as stop:
-            if not _recover(stop, todo, pending, limits, deadline, result, skipped):
+            if not _recover(stop, pending, limits, deadline, result, skipped):
                 break
     for outcomes in result.outcomes.values():
         for number, outcome in enumerate(outcomes):
@@ -136,7 +136,7 @@ def execute(cells: list[tuple[int, str]], calls: list[CallRequest],
     return result
 
 
-def _recover(stop, todo, pending, limits, deadline, result, skipped) -> bool:
+def _recover(stop, pending, limits, deadline, result, skipped) -> bool:
     """Record how an attempt ended; True if another attempt should follow."""
     step = stop.step
     if step == DONE:
