@@ -84,7 +84,7 @@ class AdamW(Adam):
 
     ::
 
-        θ ← θ − η λ θ          (λ = weight_decay)
+        θ ← θ − η λ θ = (1 − η λ) θ          (λ = weight_decay)
         then Adam's update
 
     Keras shrinks first, with the same η as the step. An L2 penalty added to
@@ -103,10 +103,9 @@ class AdamW(Adam):
         self.weight_decay = weight_decay
 
     def _coefficients(self, learning_rate, step):
-        return {**super()._coefficients(learning_rate, step), "weight_decay": self.weight_decay}
+        return {**super()._coefficients(learning_rate, step),
+                "shrink": 1 - learning_rate * self.weight_decay}
 
     def _update(self, g, theta, slots, c, w):
-        np.multiply(theta, c.weight_decay, out=w)
-        w *= c.learning_rate
-        theta -= w                                    # θ ← θ − η λ θ
+        theta *= c.shrink                             # θ ← (1 − η λ) θ
         super()._update(g, theta, slots, c, w)

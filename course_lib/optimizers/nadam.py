@@ -28,11 +28,12 @@ class Nadam(Optimizer):
     ``u_product``, is one number for the whole optimizer, updated once per
     step and saved with the state. The slots are ``"m"`` and ``"v"``.
 
-    These are Keras 3's formulas. PyTorch's ``torch.optim.NAdam`` warms up far
-    more slowly, μ_t = β₁ (1 − ½ · 0.96^(ψ t)) with ``momentum_decay``
-    ψ = 0.004, so μ stays near β₁ / 2 for thousands of steps; it also uses
-    η = 0.002 and ε = 1e-8. ``TorchNadam`` in ``course_lib.optimizers.pytorch``
-    is that form.
+    These are Keras 3's formulas: with β₁ = 0.9, μ_t starts at 0.468 and is
+    within 1 % of β₁ after about 100 steps. PyTorch's ``torch.optim.NAdam``
+    warms up far more slowly, μ_t = β₁ (1 − ½ · 0.96^(ψ t)) with
+    ``momentum_decay`` ψ = 0.004: μ is still 0.52 after 1000 steps and 0.70
+    after 5000. It also uses η = 0.002 and ε = 1e-8. ``TorchNadam`` in
+    ``course_lib.optimizers.pytorch`` is that form.
     """
 
     slot_names = ("m", "v")
@@ -55,10 +56,10 @@ class Nadam(Optimizer):
         mu_next = self.beta_1 * (1 - 0.5 * 0.96 ** (step + 1))
         self.u_product *= mu                          # Π_t, once per step
         u_product_next = self.u_product * mu_next     # Π_{t+1}
-        return {"learning_rate": learning_rate,
-                "one_minus_beta_1": 1 - self.beta_1, "one_minus_beta_2": 1 - self.beta_2,
-                "momentum_weight": mu_next / (1 - u_product_next),
-                "gradient_weight": (1 - mu) / (1 - self.u_product),
+        # η is folded into the two weights of m̂, so the code computes η m̂ directly.
+        return {"one_minus_beta_1": 1 - self.beta_1, "one_minus_beta_2": 1 - self.beta_2,
+                "momentum_weight": learning_rate * mu_next / (1 - u_product_next),
+                "gradient_weight": learning_rate * (1 - mu) / (1 - self.u_product),
                 "bias_correction_2": 1 - self.beta_2**step, "epsilon": self.epsilon}
 
     def _update(self, g, theta, slots, c, w, w2):
@@ -72,10 +73,9 @@ class Nadam(Optimizer):
         v += w                                        # v ← v + (1 − β₂)(g ⊗ g − v)
         np.multiply(m, c.momentum_weight, out=w)
         np.multiply(g, c.gradient_weight, out=w2)
-        w += w2                                       # w = m̂
+        w += w2                                       # w = η m̂
         np.divide(v, c.bias_correction_2, out=w2)
         np.sqrt(w2, out=w2)
         w2 += c.epsilon                               # w2 = √v̂ + ε
-        w *= c.learning_rate
         np.divide(w, w2, out=w)
         theta -= w                                    # θ ← θ − η m̂ ⊘ (√v̂ + ε)

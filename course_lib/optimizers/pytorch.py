@@ -76,9 +76,10 @@ class TorchNadam(Optimizer):
         θ ← θ − η (1 − μ_t) / (1 − Π_t) · g ⊘ d − η μ_{t+1} / (1 − Π_{t+1}) · m ⊘ d
 
     The same shape as Keras's Nadam, but with ψ = 0.004 the exponent ψ t
-    stays small for thousands of steps, so μ_t stays near β₁ / 2 where
-    Keras's μ_t is within 1 % of β₁ after about 100 steps. Defaults are
-    PyTorch's: η = 0.002, ε = 1e-8. Slots ``"m"`` and ``"v"``; the product Π
+    stays small for thousands of steps: with β₁ = 0.9, μ_t is 0.45 at first,
+    0.52 after 1000 steps and 0.70 after 5000, where Keras's μ_t is within
+    1 % of β₁ after about 100 steps. Defaults are PyTorch's: η = 0.002,
+    ε = 1e-8. Slots ``"m"`` and ``"v"``; the product Π
     is ``mu_product`` (PyTorch stores one per parameter, all equal).
     """
 

@@ -244,3 +244,27 @@ def test_float32_stays_float32_through_every_slot():
     opt.apply(np.full(4, 0.5, dtype=np.float32), theta)
     assert theta.dtype == np.float32
     assert {slot.dtype for slot in opt.slots[0].values()} == {np.dtype(np.float32)}
+
+
+KERAS_3_DEFAULTS = {
+    optimizers.SGD: {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False},
+    optimizers.Adagrad: {"learning_rate": 0.001, "initial_accumulator_value": 0.1,
+                         "epsilon": 1e-7},
+    optimizers.RMSprop: {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-7,
+                         "centered": False},
+    optimizers.Adam: {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7,
+                      "amsgrad": False},
+    optimizers.AdamW: {"learning_rate": 0.001, "weight_decay": 0.004, "beta_1": 0.9,
+                       "beta_2": 0.999, "epsilon": 1e-7, "amsgrad": False},
+    optimizers.Adamax: {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    optimizers.Nadam: {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7},
+    # PyTorch's own defaults for its forms
+    TorchSGD: {"learning_rate": 0.001, "momentum": 0.0, "nesterov": False},
+    TorchNadam: {"learning_rate": 0.002, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8,
+                 "momentum_decay": 0.004},
+}
+
+
+@pytest.mark.parametrize("cls", KERAS_3_DEFAULTS, ids=lambda cls: cls.__name__)
+def test_names_and_defaults_are_the_frameworks(cls):
+    assert cls().get_config() == KERAS_3_DEFAULTS[cls]
