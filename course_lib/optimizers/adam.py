@@ -57,9 +57,8 @@ class Adam(Optimizer):
 
     def _coefficients(self, learning_rate, step):
         corrected = learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
-        return {"learning_rate": learning_rate, "corrected_learning_rate": corrected,
-                "one_minus_beta_1": 1 - self.beta_1, "one_minus_beta_2": 1 - self.beta_2,
-                "epsilon": self.epsilon}
+        return {"corrected_learning_rate": corrected, "one_minus_beta_1": 1 - self.beta_1,
+                "one_minus_beta_2": 1 - self.beta_2, "epsilon": self.epsilon}
 
     def _update(self, g, theta, slots, c, w):
         m, v = slots["m"], slots["v"]
