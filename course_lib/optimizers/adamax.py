@@ -18,10 +18,11 @@ class Adamax(Optimizer):
         θ ← θ − η m ⊘ ((1 − β₁ᵗ)(u + ε))
 
     u is Adam's √v with the ℓ2 norm over time replaced by the ℓ∞ norm; it
-    needs no bias correction. As in Adam, the code folds m's correction into
-    the rate, η_t = η / (1 − β₁ᵗ), and computes θ ← θ − η_t m ⊘ (u + ε). The absolute value matters: without it a
+    needs no bias correction. The absolute value matters: without it a
     negative gradient would never raise u (the source text drops it; see
-    ERRATA.md). The slots are ``"m"`` and ``"u"``.
+    ERRATA.md). The slots are ``"m"`` and ``"u"``. As Adam does, the code
+    folds m's correction into the rate, η_t = η / (1 − β₁ᵗ), and computes
+    θ ← θ − η_t m ⊘ (u + ε).
 
     PyTorch's ``torch.optim.Adamax`` puts ε inside the maximum,
     u ← max(β₂ u, |g| + ε), then θ ← θ − η m ⊘ ((1 − β₁ᵗ) u), with η = 0.002

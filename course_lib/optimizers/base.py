@@ -114,14 +114,15 @@ class Optimizer:
         """
         grads, params, names = _as_lists(grads, params)
         self._check_slots_fit(params, names)
-        for g, name in zip(grads, names):
+        for g, name in zip(grads, names, strict=True):
             _check_finite(g, "grads" + name)
         learning_rate = self.current_learning_rate
         self._build(params)
         # Python floats: NumPy converts them to each parameter's dtype, so a float32
         # parameter is updated in float32 arithmetic.
         c = SimpleNamespace(**self._coefficients(learning_rate, self._iterations + 1))
-        for g, theta, slots, scratch in zip(grads, params, self._slots, self._scratch):
+        for g, theta, slots, scratch in zip(grads, params, self._slots, self._scratch,
+                                            strict=True):
             for g_piece, theta_piece, slot_pieces, w in _pieces(g, theta, slots, scratch):
                 self._update(g_piece, theta_piece, slot_pieces, c, *w)
         self._iterations += 1
@@ -150,7 +151,7 @@ class Optimizer:
         if not self._scratch:
             self._specs = [(theta.shape, theta.dtype) for theta in params]
             self._scratch = [_scratch_for(theta, self.scratch_buffers) for theta in params]
-        for theta, slots in zip(params, self._slots):
+        for theta, slots in zip(params, self._slots, strict=True):
             for name in self.slot_names:
                 if name not in slots:
                     slots[name] = self._initial_slot(name, theta)
@@ -161,7 +162,7 @@ class Optimizer:
         if len(params) != len(self._specs):
             raise ValueError(f"this optimizer keeps state for {len(self._specs)} parameters, "
                              f"got {len(params)}; use one optimizer per list of parameters")
-        for theta, spec, name in zip(params, self._specs, names):
+        for theta, spec, name in zip(params, self._specs, names, strict=True):
             if spec is not None and spec != (theta.shape, theta.dtype):
                 raise ValueError(
                     f"params{name} has shape {theta.shape} and dtype {theta.dtype}, but this "
@@ -253,7 +254,7 @@ def _as_lists(grads, params):
     if not params:
         raise ValueError("params is empty: there is nothing to update")
     grads = [np.asarray(g) if isinstance(g, np.floating) else g for g in grads]
-    for g, theta, name in zip(grads, params, names):
+    for g, theta, name in zip(grads, params, names, strict=True):
         _check_float_array(theta, "params" + name)
         _check_float_array(g, "grads" + name)
         if g.shape != theta.shape:
@@ -313,7 +314,8 @@ def _pieces(g, theta, slots, scratch):
                    buffersize=CHUNK) as walk:
         for g_piece, theta_piece, *slot_pieces in walk:
             size = theta_piece.shape[0]
-            yield g_piece, theta_piece, dict(zip(names, slot_pieces)), [w[:size] for w in scratch]
+            slot_pieces = dict(zip(names, slot_pieces, strict=True))
+            yield g_piece, theta_piece, slot_pieces, [w[:size] for w in scratch]
 
 
 def _copied_slots(entry, index: int, allowed: tuple[str, ...]) -> dict[str, np.ndarray]:

@@ -142,7 +142,7 @@ def test_torch_nadam_is_keras_nadam_when_momentum_decay_is_one():
     thetas = [start.copy() for _ in range(3)]
     for _ in range(15):
         g = rng.standard_normal(6)
-        for opt, theta in zip((keras, same, default), thetas):
+        for opt, theta in zip((keras, same, default), thetas, strict=True):
             opt.apply(g, theta)
     assert_allclose(thetas[0], thetas[1], rtol=1e-12)
     assert not np.allclose(thetas[0], thetas[2], rtol=1e-3)

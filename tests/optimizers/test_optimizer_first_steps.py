@@ -204,10 +204,11 @@ def test_torch_nadam():
     assert 0.450 < mu_1 < mu_2 < mu_3 < 0.451
     pi_1, pi_2 = mu_1, mu_1 * mu_2
     pi_3 = pi_2 * mu_3
-    # Step 1: d₁ = √(v₁ / 0.001) + ε = |g₁| + ε, and (1 − μ₁) / (1 − Π₁) = 1
+    # Step 1: d₁ = √(v₁ / 0.001) + ε = |g₁| + ε, and (1 − μ₁) / (1 − Π₁) = 1 since Π₁ = μ₁
     d_1 = np.array([0.5, 2.0]) + 1e-8
-    step_1 = (0.1 * np.array(G_1) / d_1
+    step_1 = (0.1 * (1 - mu_1) / (1 - pi_1) * np.array(G_1) / d_1
               + 0.1 * mu_2 / (1 - pi_2) * np.array([0.05, -0.2]) / d_1)
+    assert_allclose(step_1[0], 0.1 + 0.1 * mu_2 / (1 - pi_2) * 0.1, rtol=1e-7)
     assert_allclose(theta_1, np.array(THETA_0) - step_1, rtol=1e-13)
     # Step 2: d₂ = √(v₂ / (1 − 0.999²)) + ε
     d_2 = np.sqrt(np.array([0.00124975, 0.004996]) / 0.001999) + 1e-8

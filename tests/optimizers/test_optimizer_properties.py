@@ -85,8 +85,8 @@ def test_apply_and_apply_gradients_agree(make):
     for _ in range(3):
         grads = [rng.standard_normal(5), rng.standard_normal((2, 3))]
         a.apply(grads, params)
-        b.apply_gradients(zip(grads, twins))
-    assert all(np.array_equal(p, q) for p, q in zip(params, twins))
+        b.apply_gradients(zip(grads, twins, strict=True))
+    assert all(np.array_equal(p, q) for p, q in zip(params, twins, strict=True))
     assert a.iterations == b.iterations == 3
 
 
@@ -107,9 +107,9 @@ def test_save_and_restore_resumes_bit_for_bit(make):
     resumed.set_state(state)
     for g in grads[3:]:
         resumed.apply(g, saved_params)
-    assert all(np.array_equal(p, q) for p, q in zip(params, saved_params))
+    assert all(np.array_equal(p, q) for p, q in zip(params, saved_params, strict=True))
     assert resumed.iterations == opt.iterations == 6
-    for slots, resumed_slots in zip(opt.slots, resumed.slots):
+    for slots, resumed_slots in zip(opt.slots, resumed.slots, strict=True):
         assert slots.keys() == resumed_slots.keys()
         assert all(np.array_equal(slots[name], resumed_slots[name]) for name in slots)
 
@@ -161,7 +161,7 @@ def test_strided_and_fortran_ordered_parameters_move_like_contiguous_ones(make, 
         grads = [rng.standard_normal(p.shape) for p in params]
         a.apply(grads, params)
         b.apply([np.ascontiguousarray(g) for g in grads], copies)
-    assert all(np.array_equal(p, q) for p, q in zip(params, copies))
+    assert all(np.array_equal(p, q) for p, q in zip(params, copies, strict=True))
     assert np.shares_memory(strided, full)           # and the view still writes into full
     assert np.array_equal(full[::2], copies[0])
 

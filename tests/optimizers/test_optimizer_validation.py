@@ -166,12 +166,12 @@ def test_a_non_finite_gradient_changes_nothing(make, bad_value, monkeypatch):
     grads[1][-3] = bad_value
     with pytest.raises(ValueError, match=r"grads\[1\] contains NaN or inf"):
         opt.apply(grads, params)
-    assert all(np.array_equal(p, q) for p, q in zip(params, before_params))
+    assert all(np.array_equal(p, q) for p, q in zip(params, before_params, strict=True))
     after_state = opt.get_state()
     assert after_state["iterations"] == before_state["iterations"] == 1
     for name in set(before_state) - {"iterations", "slots"}:     # Nadam's running product
         assert after_state[name] == before_state[name]
-    for slots, saved in zip(after_state["slots"], before_state["slots"]):
+    for slots, saved in zip(after_state["slots"], before_state["slots"], strict=True):
         assert all(np.array_equal(slots[name], saved[name]) for name in saved)
 
 
