@@ -59,10 +59,8 @@ class AdagradExplorer(Explorer):
         landscape_ax, rate_ax, loss_ax = live.axes
         self.landscape = LandscapePanel(live, landscape_ax, _bowl(condition_number, turned),
                                         bounds=BOUNDS)
-        self.paths = {"GD": self.landscape.add_path("GD, η = 1/κ", COLORS["SGD"]),
+        self.paths = {"GD": self.landscape.add_path("GD", COLORS["SGD"]),
                       "AdaGrad": self.landscape.add_path("AdaGrad", COLORS["Adagrad"])}
-        # Scenery, so it is drawn over the shaded surface rather than under it.
-        live.scenery(landscape_ax.legend(loc="upper right", fontsize=8))
         landscape_ax.set_title("paths on the bowl")
 
         # Log-log: a rate that falls like 1/√t is a straight line, and the first steps show.
@@ -86,7 +84,8 @@ class AdagradExplorer(Explorer):
         live.animate(*self.rates, self.gd_rate)
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e4)
-        self.losses.add_curve("GD", COLORS["SGD"])
+        # The legend says at which rate GD runs; the curve keeps its short key.
+        self.losses.add_curve("GD", COLORS["SGD"]).set_label("GD, η = 1/κ")
         self.losses.add_curve("AdaGrad", COLORS["Adagrad"])
         loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.legend(loc="lower left", fontsize=8)
