@@ -35,7 +35,7 @@ def effective_rates(problem: Problem, run: Trajectory, learning_rate: float,
 
 
 def heading_error(run: Trajectory, target) -> float:
-    """The angle in degrees between the first step of ``run`` and the straight line to ``target``."""
+    """The angle in degrees between the first step of ``run`` and the line to ``target``."""
     if len(run.path) < 2:
         raise ValueError("run must have taken at least one step to have a heading")
     step = run.path[1] - run.path[0]

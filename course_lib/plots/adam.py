@@ -35,6 +35,8 @@ class AdamWithoutCorrection(optimizers.Adam):
 
 def steady_steps(optimizer, steps: int, gradient: float = 1.0) -> np.ndarray:
     """|step| / η of ``optimizer`` over ``steps`` steps of the same ``gradient``."""
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     moves, _ = replay(optimizer, np.full(steps, float(gradient)))
     return np.abs(moves) / optimizer.learning_rate
 
@@ -46,6 +48,8 @@ def moments(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
     m and v are read from the slots of the course's ``Adam``; m̂ = m/(1 − β₁ᵗ) and
     v̂ = v/(1 − β₂ᵗ) are the lesson's steps 3 and 4.
     """
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     optimizer = optimizers.Adam(learning_rate=1e-3, beta_1=beta_1, beta_2=beta_2)
     _, slots = replay(optimizer, np.full(steps, float(gradient)), slots=("m", "v"))
     t = np.arange(1, steps + 1)

@@ -26,6 +26,8 @@ def momentum_schedule(beta_1: float = 0.9, steps: int = 1000, psi: float = KERAS
     """μ_t = β₁(1 − ½ · 0.96^(ψt)) for t = 1 … ``steps``."""
     if not 0 <= beta_1 < 1:
         raise ValueError(f"beta_1 must be in [0, 1), got {beta_1!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     if not psi >= 0:
         raise ValueError(f"psi must be >= 0, got {psi!r}")
     t = np.arange(1, steps + 1)
@@ -39,6 +41,8 @@ def measured_momentum(optimizer, steps: int) -> np.ndarray:
     The product shrinks geometrically: PyTorch's, near (β₁/2)ᵗ, leaves the normal range of
     float64 after about a thousand steps, so the last digits of its ratios blur from there.
     """
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     attribute = "u_product" if hasattr(optimizer, "u_product") else "mu_product"
     theta = np.zeros(1)
     products = [getattr(optimizer, attribute)]
@@ -84,6 +88,10 @@ def scale_estimates(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50,
 
     Both are read from the slots of the course's optimizers (v̂ = v / (1 − β₂ᵗ)).
     """
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    if not 0 <= spike_at < steps:
+        raise ValueError(f"spike_at must be in [0, steps={steps}), got {spike_at!r}")
     rng = np.random.default_rng(seed)
     gradients = rng.normal(1.0, 0.3, steps)
     gradients[spike_at] = spike

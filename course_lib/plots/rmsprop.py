@@ -7,8 +7,6 @@ a sum) and fall by a factor e about every 1/(1 − ρ) steps, the average's wind
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -44,6 +42,8 @@ def averaging_weights(rho: float, ages: int) -> np.ndarray:
     One squared gradient of 1 followed by zeros: s after k more steps is exactly the
     weight of a gradient k steps old, which the formula says is (1 − ρ)ρᵏ.
     """
+    if isinstance(ages, bool) or not isinstance(ages, int | np.integer) or ages < 1:
+        raise ValueError(f"ages must be an integer >= 1, got {ages!r}")
     impulse = np.zeros(ages)
     impulse[0] = 1.0
     _, history = replay(optimizers.RMSprop(learning_rate=1e-3, rho=rho), impulse, slots=("s",))
@@ -84,6 +84,8 @@ def weights(rhos=(0.8, 0.9, 0.95), ages: int = 60) -> Figure:
 def scale_drop(steps: int = 400, drop_at: int = 100, before: float = 1.0,
                after: float = 0.1) -> np.ndarray:
     """A gradient that is ``before`` for ``drop_at`` steps, then ``after``."""
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     if not 0 < drop_at < steps:
         raise ValueError(f"drop_at must be in (0, steps={steps}), got {drop_at!r}")
     gradients = np.full(steps, float(after))

@@ -76,7 +76,8 @@ class AdagradExplorer(Explorer):
         rate_ax.set_ylabel("effective rate η / √(sᵢ + ε)")
         rate_ax.set_title("AdaGrad's rate per coordinate")
         rate_ax.grid(True, which="major", alpha=0.3)
-        self.rates = [rate_ax.plot([], [], color=color, linewidth=1.8, label=f"AdaGrad, θ{index}")[0]
+        self.rates = [rate_ax.plot([], [], color=color, linewidth=1.8,
+                                   label=f"AdaGrad, θ{index}")[0]
                       for color, index in zip(COORDINATE_COLORS, "₁₂")]
         (self.gd_rate,) = rate_ax.plot([1, STEPS], [1, 1], "--", color=COLORS["SGD"],
                                        linewidth=1.2, label="GD, both: 1/κ")

@@ -58,7 +58,7 @@ def _reached(library: str, step: int | None) -> str:
 
 
 class AdamaxNadamExplorer(Explorer):
-    """A problem, η, β₁ and β₂ shared by Adam, AdaMax and Nadam; and Nadam's μ_t in two libraries."""
+    """A problem and η, β₁, β₂ shared by Adam, AdaMax and Nadam; Nadam's μ_t in two libraries."""
 
     def __init__(self, problem="Beale", learning_rate=0.2, beta_1=0.9, beta_2=0.999):
         live = LiveFigure(figsize=(12.0, 3.7), ncols=3)

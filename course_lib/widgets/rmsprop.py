@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from matplotlib.ticker import NullLocator
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.rmsprop import GRADIENT_COLOR, relative_steps, scale_drop, window

@@ -1,4 +1,4 @@
-"""The lesson-4 explorer: AdaGrad's per-coordinate rates, and its edge on the axis-aligned bowl only."""
+"""The lesson-4 explorer: AdaGrad's per-coordinate rates; its edge on the axis-aligned bowl only."""
 
 import math
 
@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from course_lib import optimizers
-from course_lib.plots.adagrad import heading_error, rates_on_constant_gradients
+from course_lib.plots.adagrad import (
+    directions,
+    fading_rate,
+    heading_error,
+    rates_on_constant_gradients,
+)
 from course_lib.problems import Bowl, Trajectory
 from course_lib.widgets import show
 from course_lib.widgets.adagrad import STEPS
@@ -77,8 +82,18 @@ def test_adagrad_beats_gd_on_the_axis_aligned_bowl_only(explorer, condition_numb
 
 def test_rate_falls_like_one_over_root_t_on_a_constant_gradient():
     rates = rates_on_constant_gradients(gradients=(1.0, 10.0), learning_rate=1.0, steps=2_000)
-    # s = 0.1 + t g², so 100 times more steps give a rate √(0.1 + 10⁴ g²)/√(0.1 + 100 g²) smaller.
+    # s = 0.1 + t g², so from step 20 to step 2000 the rate shrinks by √(0.1 + 2000 g²)/√(0.1 + 20 g²).
     for column, g in enumerate((1.0, 10.0)):
         ratio = rates[19, column] / rates[1_999, column]
-        assert ratio == pytest.approx(math.sqrt((0.1 + 2000 * g**2 + 1e-7) / (0.1 + 20 * g**2 + 1e-7)))
+        expected = math.sqrt((0.1 + 2000 * g**2 + 1e-7) / (0.1 + 20 * g**2 + 1e-7))
+        assert ratio == pytest.approx(expected)
         assert ratio == pytest.approx(10.0, rel=3e-3)  # s₀ = 0.1 is all that keeps it off 10
+
+
+def test_lesson_pictures_draw_and_reject_bad_input():
+    assert directions(condition_number=10.0, steps=20).axes
+    assert fading_rate(steps=50).axes
+    with pytest.raises(ValueError, match="steps"):
+        rates_on_constant_gradients(steps=0)
+    with pytest.raises(ValueError, match="gradients"):
+        rates_on_constant_gradients(gradients=(1.0, float("nan")))

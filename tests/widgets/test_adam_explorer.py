@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.plots.adam import AdamWithoutCorrection, first_steps_by_placement
+from course_lib.plots.adam import (
+    AdamWithoutCorrection,
+    bias_correction,
+    epsilon_placement,
+    first_steps_by_placement,
+    steady_steps,
+)
 from course_lib.problems import Beale
 from course_lib.widgets import show
 from course_lib.widgets.adam import FIRST_STEPS
@@ -99,3 +105,12 @@ def test_epsilon_placement_by_hand():
     np.testing.assert_allclose(steps["PyTorch"], g / (g + EPSILON), rtol=1e-9)
     np.testing.assert_allclose(steps["book"], g / np.sqrt(g**2 + EPSILON), rtol=1e-9)
     assert steps["book"][2] < steps["Keras"][2] < steps["PyTorch"][2]
+
+
+def test_lesson_pictures_draw_and_reject_bad_input():
+    assert bias_correction(steps=20).axes
+    assert epsilon_placement().axes
+    with pytest.raises(ValueError, match="steps"):
+        steady_steps(AdamWithoutCorrection(), 0)
+    with pytest.raises(ValueError, match="gradients"):
+        first_steps_by_placement([1.0, 0.0])

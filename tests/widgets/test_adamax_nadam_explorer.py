@@ -7,7 +7,13 @@ import pytest
 
 from course_lib import optimizers
 from course_lib.optimizers.pytorch import TorchNadam
-from course_lib.plots.adamax_nadam import measured_momentum
+from course_lib.plots.adamax_nadam import (
+    infinity_norm,
+    measured_momentum,
+    momentum_schedule,
+    momentum_schedules,
+    scale_estimates,
+)
 from course_lib.widgets import show
 from course_lib.widgets.adamax_nadam import PROBLEMS, SCHEDULE_STEPS
 
@@ -81,3 +87,15 @@ def test_nadam_takes_a_longer_first_step_than_adam(explorer):
     first = {name: np.linalg.norm(np.diff(explorer.paths[name].line.get_xydata()[:2], axis=0))
              for name in ("Adam", "Nadam")}
     assert first["Nadam"] > first["Adam"]
+
+
+def test_lesson_pictures_draw_and_reject_bad_input():
+    assert momentum_schedules(steps=100).axes
+    assert infinity_norm(steps=80, spike_at=10).axes
+    with pytest.raises(ValueError, match="beta_1"):
+        momentum_schedule(beta_1=1.0)
+    with pytest.raises(ValueError, match="spike_at"):
+        scale_estimates(steps=10, spike_at=10)
+    # PyTorch's product (β₁/2)ᵗ leaves float64 entirely within a few thousand steps: refuse.
+    with pytest.raises(ValueError, match="mu_product"):
+        measured_momentum(TorchNadam(beta_1=0.5), 2000)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.plots.rmsprop import averaging_weights, window
+from course_lib.plots.rmsprop import averaging_weights, forgetting, scale_drop, weights, window
 from course_lib.widgets import show
 from course_lib.widgets.rmsprop import DROP_AT, MEMORY_STEPS, RECOVERED, recovery
 
@@ -90,3 +90,14 @@ def test_impulse_response_is_the_geometric_weights(rho, ages):
 def test_the_window_holds_about_one_minus_one_over_e(rho):
     share = averaging_weights(rho, round(window(rho))).sum()
     assert share == pytest.approx(1 - 1 / math.e, abs=0.02)
+
+
+def test_lesson_pictures_draw_and_reject_bad_input():
+    assert weights(rhos=(0.5, 0.9), ages=20).axes
+    assert forgetting(steps=150, drop_at=50).axes
+    with pytest.raises(ValueError, match="ages"):
+        averaging_weights(0.9, 0)
+    with pytest.raises(ValueError, match="drop_at"):
+        scale_drop(steps=100, drop_at=100)
+    with pytest.raises(ValueError, match="rho"):
+        window(1.0)
