@@ -29,7 +29,8 @@ from course_lib import optimizers
 from course_lib.datasets import DIGITS_VALID_SIZE, load_digits_split
 from course_lib.lr_finder import SUGGESTION_RULE, LearningRateFinderResult, find_learning_rate
 from course_lib.nn import MLP
-from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl, Trajectory, trajectory
+from course_lib.problems import (Beale, Bowl, Problem, Rosenbrock, RotatedBowl, Trajectory,
+                                 trajectory)
 from course_lib.schedules import ExponentialDecay
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -72,7 +73,7 @@ METRICS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
 def make_optimizer(name: str, learning_rate) -> optimizers.Optimizer:
-    """The contestant ``name`` (one of ``NAMES``) with this learning rate (a float or a schedule)."""
+    """The contestant ``name`` (one of ``NAMES``) at ``learning_rate`` (a float or a schedule)."""
     if name not in CONTESTANTS:
         raise ValueError(f"name must be one of {list(NAMES)}, got {name!r}")
     kind, settings = CONTESTANTS[name]
@@ -254,16 +255,16 @@ def results_table() -> str:
     validation set, for the first seed; the last column gives the validation accuracy of
     every seed, to show how much of a difference is luck.
     """
-    race = network_results()
+    results = network_results()
     n_valid = DIGITS_VALID_SIZE
     lines = [f"{'optimizer':<10}{'η (range test)':>15}{'train loss':>12}{'val loss':>10}"
              f"{'train acc':>11}{'val acc':>9}{'val errors':>12}   val acc, seeds "
-             + " / ".join(str(seed) for seed in race["seeds"])]
-    for o, name in enumerate(race["names"]):
-        train_loss, train_acc, val_loss, val_acc = race["final"][o, 0]
-        seeds = " / ".join(f"{acc:.1%}" for acc in race["final"][o, :, 3])
+             + " / ".join(str(seed) for seed in results["seeds"])]
+    for o, name in enumerate(results["names"]):
+        train_loss, train_acc, val_loss, val_acc = results["final"][o, 0]
+        seeds = " / ".join(f"{acc:.1%}" for acc in results["final"][o, :, 3])
         errors = round((1 - val_acc) * n_valid)
-        lines.append(f"{name:<10}{race['rates'][o, 0]:>15.3g}{train_loss:>12.4f}{val_loss:>10.4f}"
+        lines.append(f"{name:<10}{results['rates'][o, 0]:>15.3g}{train_loss:>12.4f}{val_loss:>10.4f}"
                      f"{train_acc:>11.1%}{val_acc:>9.1%}{errors:>8} / {n_valid}   {seeds}")
     return "\n".join(lines)
 
@@ -271,19 +272,19 @@ def results_table() -> str:
 def range_tests() -> Figure:
     """The eight range tests on the digits network (first seed), each with its suggestion."""
     colors = _colors()
-    race = network_results()
+    results = network_results()
     fig = Figure(figsize=(10.0, 4.2))
     # Fixed margins: a constrained layout of eight axes costs more than drawing them.
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.14, top=0.87, wspace=0.08, hspace=0.3)
     axes = fig.subplots(2, 4, sharex=True, sharey=True)
-    for o, (name, ax) in enumerate(zip(race["names"], axes.ravel())):
-        rates, losses = race["sweep_rates"][o, 0], race["sweep_losses"][o, 0]
+    for o, (name, ax) in enumerate(zip(results["names"], axes.ravel())):
+        rates, losses = results["sweep_rates"][o, 0], results["sweep_losses"][o, 0]
         kept = np.isfinite(losses)
         best = rates[kept][np.argmin(losses[kept])]
         ax.semilogx(rates[kept], losses[kept], color=colors[name], linewidth=1.4)
         ax.axvline(best, color="grey", linestyle=":", linewidth=1)
-        ax.axvline(race["rates"][o, 0], color=colors[name], linestyle="--", linewidth=1.2)
-        ax.set_title(f"{name}: η = {race['rates'][o, 0]:.2g}", fontsize=10)
+        ax.axvline(results["rates"][o, 0], color=colors[name], linestyle="--", linewidth=1.2)
+        ax.set_title(f"{name}: η = {results['rates'][o, 0]:.2g}", fontsize=10)
         ax.set_ylim(0, 4)
         # A few plain labels and no minor ticks: eight log axes with every tick and
         # typeset powers of ten take seconds to lay out.
@@ -304,14 +305,15 @@ def generalisation_gap() -> Figure:
     Dots are seeds; a gap that moves more between seeds than between optimizers is luck.
     """
     colors = _colors()
-    race = network_results()
-    names = list(race["names"])
-    final = race["final"]
+    results = network_results()
+    names = list(results["names"])
+    final = results["final"]
     x = np.arange(len(names))
     fig = Figure(figsize=(11.0, 3.6), layout="constrained")
     accuracy, gap = fig.subplots(1, 2)
-    for s in range(final.shape[1]):
-        shift = (s - 1) * 0.12
+    seeds = final.shape[1]
+    for s in range(seeds):
+        shift = (s - (seeds - 1) / 2) * 0.12
         accuracy.plot(x + shift, 100 * final[:, s, 1], "^", color="#777777", markersize=5,
                       label="training" if s == 0 else None)
         accuracy.plot(x + shift, 100 * final[:, s, 3], "o", color="k", markersize=5,

@@ -22,7 +22,8 @@ def _key(value: float) -> float:
 
 
 @lru_cache(maxsize=512)
-def decay_runs(weight_decay: float, learning_rate: float) -> tuple[beyond.DecayRun, beyond.DecayRun]:
+def decay_runs(weight_decay: float,
+               learning_rate: float) -> tuple[beyond.DecayRun, beyond.DecayRun]:
     """(Adam + L2, AdamW) on the noisy weights, for the weight decay λ and the rate η."""
     return (beyond.adam_with_l2(weight_decay, learning_rate),
             beyond.adamw(weight_decay, learning_rate))

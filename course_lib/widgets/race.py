@@ -121,7 +121,8 @@ class RaceExplorer(Explorer):
             if visible is not None and run.diverged:
                 # The run left for infinity: put its cross where it crossed the window's edge.
                 last = run.path[-1]
-                self.paths[name].end.set_data([np.clip(last[0], x0, x1)], [np.clip(last[1], y0, y1)])
+                self.paths[name].end.set_data([np.clip(last[0], x0, x1)],
+                                              [np.clip(last[1], y0, y1)])
 
         racing = [name for name in race.NAMES if shown[name]]
         if not racing:

@@ -68,7 +68,8 @@ def test_warmup_cosine_is_linear_then_half_a_cosine(warmup_steps):
     assert schedule(warmup_steps) == pytest.approx(eta)
     decay = total - warmup_steps
     assert schedule(warmup_steps + decay / 2) == pytest.approx(eta / 2)
-    assert schedule(warmup_steps + decay / 3) == pytest.approx(eta * 0.5 * (1 + math.cos(math.pi / 3)))
+    cosine_third = eta * 0.5 * (1 + math.cos(math.pi / 3))
+    assert schedule(warmup_steps + decay / 3) == pytest.approx(cosine_third)
     assert schedule(total) == pytest.approx(0.0, abs=1e-15)
 
 
