@@ -4,7 +4,7 @@ m and v start at 0, so after t steps of a steady gradient g they hold (1 − β�
 (1 − β₂ᵗ) g²: too small, and by different factors. Dividing by 1 − βᵗ (m̂, v̂) undoes
 both, and the step η m̂ ⊘ (√v̂ + ε) is about η · sign(g) from the very first step,
 whatever the size of g. Without the correction the early steps are (1 − β₁ᵗ)/√(1 − β₂ᵗ)
-times that: about 3 to 6 times too long with the defaults β₁ = 0.9, β₂ = 0.999.
+times that: 3 to 6.6 times too long with the defaults β₁ = 0.9, β₂ = 0.999.
 """
 
 from __future__ import annotations
