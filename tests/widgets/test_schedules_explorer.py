@@ -19,9 +19,9 @@ def explorer():
 
 def drawn_rate(explorer, name, step):
     """The rate the left panel shows for ``name`` at ``step`` (x is step / steps per epoch)."""
-    x, y = explorer.rate_lines[name].get_data()
-    steps = np.rint(np.asarray(x) * explorer.cache.steps_per_epoch).astype(int)
-    return float(np.asarray(y)[np.flatnonzero(steps == step)[0]])
+    x, y = explorer.drawn(name, "rate")
+    steps = np.rint(x * explorer.cache.steps_per_epoch).astype(int)
+    return float(y[np.flatnonzero(steps == step)[0]])
 
 
 def test_power_schedule_halves_after_s_steps_and_is_a_third_after_2s(explorer):
@@ -82,10 +82,14 @@ def test_performance_schedule_halves_where_keras_counting_says(explorer):
     explorer.controls["initial_learning_rate"].value = 0.01
 
 
-def test_the_highlighted_schedule_is_drawn_thicker(explorer):
+def test_the_highlighted_schedule_is_drawn_thick_and_every_loss_curve_is_its_run(explorer):
     explorer.controls["highlight"].value = "cosine"
-    widths = {name: line.get_linewidth() for name, line in explorer.loss_lines.items()}
-    assert widths["cosine"] > max(w for name, w in widths.items() if name != "cosine")
+    assert explorer.chosen_loss.get_linewidth() > max(explorer.others["loss"].get_linewidths())
+    for name in playground.SCHEDULE_NAMES:
+        setting = playground.Setting.on_grid(name, 0.01, 4, 1.0, 2)
+        _, drawn = explorer.drawn(name, "loss")
+        assert drawn == pytest.approx(explorer.cache.run(setting).val_loss)
+    assert explorer.drawn("cosine", "rate")[1][0] == pytest.approx(0.01)
 
 
 def test_a_rate_far_too_high_is_flagged_and_a_good_one_is_not(explorer):
