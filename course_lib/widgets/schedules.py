@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 import pathlib
 from dataclasses import dataclass
 
@@ -90,7 +91,7 @@ class Setting:
         for name, value in (("initial_learning_rate", initial_learning_rate),
                             ("decay_epochs", decay_epochs), ("power", power),
                             ("patience", patience)):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
                 raise ValueError(f"{name} must be a number > 0, got {value!r}")
         rate = _nearest(initial_learning_rate, INITIAL_RATES, log=True)
         uses_s = schedule in ("power", "exponential", "piecewise")
@@ -260,8 +261,9 @@ class ScheduleCache:
         if setting.schedule == "performance":
             # The callback changes the rate between epochs: it is flat within each one.
             per_epoch = self.run(setting).learning_rate
-            last = per_epoch[np.isfinite(per_epoch)]
-            per_epoch = np.where(np.isfinite(per_epoch), per_epoch, last[-1])
+            logged = per_epoch[np.isfinite(per_epoch)]
+            held = logged[-1] if len(logged) else setting.initial_learning_rate
+            per_epoch = np.where(np.isfinite(per_epoch), per_epoch, held)
             return np.repeat(per_epoch, self.steps_per_epoch)
         return np.full(len(steps), setting.initial_learning_rate)
 

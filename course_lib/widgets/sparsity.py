@@ -20,6 +20,7 @@ stored in ``course_lib/data/sparsity_digits.npz``.
 from __future__ import annotations
 
 import functools
+import numbers
 import pathlib
 from dataclasses import dataclass
 
@@ -67,7 +68,7 @@ class ProximalL1(callbacks.Callback):
     """
 
     def __init__(self, l1: float):
-        if isinstance(l1, bool) or not isinstance(l1, int | float) or not np.isfinite(l1) or l1 < 0:
+        if isinstance(l1, bool) or not isinstance(l1, numbers.Real) or not np.isfinite(l1) or l1 < 0:
             raise ValueError(f"l1 must be a finite number >= 0, got {l1!r}")
         self.l1 = float(l1)
 
