@@ -99,27 +99,3 @@ def magnitude_histogram(weights_by_method: dict, title: str, tol: float | None =
     ax.set_title(title)
     ax.legend(fontsize=8, loc="upper left")
     return fig
-
-
-def sparsity_accuracy(cache, tol: float = 0.0) -> Figure:
-    """Validation accuracy against sparsity (weights with |w| ≤ tol) for the three methods.
-
-    ``cache`` is the lesson's ``SparsityCache`` (``course_lib.widgets.sparsity.load_cache()``).
-    """
-    fig = Figure(figsize=(7.5, 3.8), layout="constrained")
-    ax = fig.subplots()
-    ax.axhline(float(cache.arrays["dense_accuracy"]), color="#999", linestyle=":", linewidth=1,
-               label="dense model")
-    for method in ("pruning", "subgradient", "proximal"):
-        curve = cache.curve(method, tol)
-        ax.plot(curve.sparsity, curve.accuracy, "o-", markersize=3, color=COLORS[method],
-                label=LABELS[method])
-    counted = "exactly 0" if tol == 0 else f"|w| ≤ {tol:g}"
-    ax.set_xlabel(f"sparsity: fraction of weights with {counted}")
-    ax.set_ylabel("validation accuracy")
-    ax.set_xlim(-0.02, 1.02)
-    ax.set_ylim(0, 1.02)
-    ax.set_title("sparsity against accuracy (digits MLP)")
-    ax.legend(fontsize=8, loc="lower left")
-    ax.grid(True, alpha=0.3)
-    return fig
