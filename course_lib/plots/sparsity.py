@@ -1,4 +1,4 @@
-"""Lesson 10 pictures: one weight under an L1 penalty, small weights, sparsity against accuracy.
+"""Lesson 10 pictures: one weight under an L1 penalty, and where the small weights sit.
 
 The one-weight problem J(w) = ½(w − a)² + λ|w| with |a| < λ has its minimum exactly at w = 0:
 the pull of the data, a − w, is weaker than the penalty's λ on either side of zero. A plain
