@@ -8,9 +8,10 @@ nothing.
 
 The suggestion is one tenth of the rate at which the recorded loss was lowest. At the lowest
 point the rate is already on the edge: one more growth step and the loss turns up. Ten times
-lower sits on the steep, fast-falling part of the curve and safely inside the stable range; it
-is the rule of thumb of the source text (and fastai's "minimum / 10"). For 1cycle, the rate at
-the bottom of the curve is a fair choice for the peak η1 and the suggestion for η0.
+lower sits on the steep, fast-falling part of the curve and safely inside the stable range (a
+common rule of thumb, fastai's "minimum / 10"). For 1cycle, use the suggestion as the peak η1
+and about η1/10 as η0, as the source text does; the bottom of the curve itself is too high for a
+peak (on the digits MLP a 1cycle peaking there ends at chance accuracy, lesson 9).
 """
 
 from __future__ import annotations
