@@ -331,17 +331,21 @@ def unexecuted_code_cells(page) -> list[int]:
 
 
 def page_problems(page) -> list[str]:
-    """Tracebacks printed to stderr and widgets that failed to display, as the page shows them."""
+    """Tracebacks printed to stderr and widgets that failed to display, as the page shows them.
+
+    Text is read with ``textContent``: the notebook skips rendering cells out of view
+    (``content-visibility``), and ``innerText`` of an unrendered cell is empty.
+    """
     problems = []
     stderr = page.locator(
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
     for i in range(stderr.count()):
-        text = stderr.nth(i).inner_text()
+        text = stderr.nth(i).text_content() or ""
         if "Traceback" in text:
             problems.append(f"traceback on stderr: {text[:600]}")
     broken = page.get_by_text("Error displaying widget")
     for i in range(broken.count()):
-        problems.append(f"widget failed: {broken.nth(i).inner_text()[:300]}")
+        problems.append(f"widget failed: {(broken.nth(i).text_content() or '')[:300]}")
     return problems
 
 
@@ -387,7 +391,7 @@ class ExplorerView:
         return self.slider_state(index)["value"]
 
     def slider_label(self, index: int) -> str:
-        return self.sliders.nth(index).locator(".widget-label").inner_text()
+        return self.sliders.nth(index).locator(".widget-label").text_content() or ""
 
 
 def explorers(page) -> list[ExplorerView]:
@@ -559,8 +563,10 @@ def select_cell(page, index: int) -> None:
 
 
 def output_text(page, index: int) -> str:
-    """What the page shows as the output of cell ``index``."""
-    return cell_node(page, index).locator(".jp-OutputArea").inner_text()
+    """What the page shows as the output of cell ``index`` (scrolled into view to be drawn)."""
+    output = cell_node(page, index).locator(".jp-OutputArea")
+    output.scroll_into_view_if_needed()
+    return output.inner_text()
 
 
 def federated_extensions(page) -> list[str]:
