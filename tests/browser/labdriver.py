@@ -586,10 +586,24 @@ def activated_plugins(page, prefix: str) -> list[str]:
     )
 
 
-def frame_explorer(view: ExplorerView) -> None:
-    """Scroll so the explorer's cell starts at the top of the notebook, for a screenshot."""
-    view.root.evaluate("node => node.closest('.jp-Cell').scrollIntoView({block: 'start'})")
-    view.page.wait_for_timeout(300)
+def frame_explorer(view: ExplorerView, attempts: int = 6) -> None:
+    """Scroll so the explorer's cell starts at the top of the notebook, for a screenshot.
+
+    Cells above it are laid out as they come into view, which moves it again: scroll until
+    it stays put.
+    """
+    for _ in range(attempts):
+        moved = view.root.evaluate(
+            """node => {
+                const cell = node.closest('.jp-Cell');
+                const before = cell.getBoundingClientRect().top;
+                cell.scrollIntoView({block: 'start'});
+                return Math.abs(cell.getBoundingClientRect().top - before) > 2;
+            }"""
+        )
+        view.page.wait_for_timeout(250)
+        if not moved:
+            return
 
 
 def close_notebooks(page, lab: JupyterLab) -> None:
