@@ -159,10 +159,11 @@ def test_a_newcomer_meets_lesson_one_with_the_readme_command(browser, tmp_path):
         for lesson in lessons:
             for link in relative_notebook_links(lesson):
                 target = posixpath.normpath(posixpath.join(folder, link))
-                assert not target.startswith("../") and lab.serves(target), (
+                assert not target.startswith("../"), (
                     f"{lesson.name} links to {link}, out of reach: `{' '.join(command)}` serves "
                     f"{root}/ only (start JupyterLab with --ServerApp.root_dir=. to serve the "
                     "whole course)")
+                assert lab.serves(target), f"{lesson.name} links to {link}: no such notebook"
         assert lab.serves("exercises"), (
             f"`{' '.join(command)}` serves {root}/ only, so the exercises are out of reach "
             "(start JupyterLab with --ServerApp.root_dir=. to serve the whole course)")
