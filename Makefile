@@ -23,7 +23,7 @@ $(LAB_SETTINGS): jupyter/overrides.json $(BIN)/.installed
 	cp jupyter/overrides.json $@
 
 lab: venv
-	$(BIN)/jupyter lab notebooks/01_gradient_descent.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/01_gradient_descent.ipynb
 
 # The unit, grading and browser tests, and nbval over every lesson (lax: see README).
 test: venv

@@ -110,10 +110,10 @@ class MomentumExplorer(Explorer):
         predicted = 1 / (1 - momentum)
         self.speed.set_data(np.arange(1, len(speeds) + 1), speeds)
         self.ceiling.set_ydata([predicted, predicted])
-        speed = (f"measured top speed {speeds[-1]:.2f}× the plain step; "
+        speed = (f"Measured top speed {speeds[-1]:.2f}× the plain step; "
                  f"1/(1−β) = {predicted:.3g}")
 
-        failed = [f"{'SGD' if label == 'SGD' else 'momentum'} diverged at step {run.diverged_at}"
+        failed = [f"{'SGD' if label == 'SGD' else 'Momentum'} diverged at step {run.diverged_at}"
                   for label, run in runs.items() if run.diverged]
         if failed:
             return Status(f"{'; '.join(failed)}: {self._limit_hint(learning_rate, momentum)}.   "

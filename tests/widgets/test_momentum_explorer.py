@@ -32,7 +32,7 @@ def test_measured_top_speed_matches_one_over_one_minus_beta(momentum):
 def test_status_reports_the_measured_and_the_predicted_top_speed(explorer):
     set_controls(explorer, problem="valley κ = 10", learning_rate=0.01, momentum=0.8)
     message = explorer.last_status.message
-    measured = float(re.search(r"measured top speed ([\d.]+)×", message).group(1))
+    measured = float(re.search(r"[Mm]easured top speed ([\d.]+)×", message).group(1))
     predicted = float(re.search(r"1/\(1−β\) = ([\d.]+)", message).group(1))
     assert measured == pytest.approx(5.0, abs=0.01)
     assert predicted == pytest.approx(5.0)
@@ -50,9 +50,9 @@ def test_momentum_survives_learning_rates_that_break_plain_descent(explorer):
     explorer.controls["learning_rate"].value = 1.5 * 2 / kappa
     status = explorer.last_status
     assert status.warning
-    assert "SGD diverged" in status.message and "momentum diverged" not in status.message
+    assert "SGD diverged" in status.message and "Momentum diverged" not in status.message
     explorer.controls["learning_rate"].value = 1.2 * 2 * (1 + beta) / kappa
-    assert "momentum diverged" in explorer.last_status.message
+    assert "Momentum diverged" in explorer.last_status.message
     explorer.controls["learning_rate"].value = 0.8 * 2 / kappa
     assert not explorer.last_status.warning
 
