@@ -1,0 +1,56 @@
+"""The committed lessons are what the README promises: executed, tagged for nbval, linked."""
+
+import json
+import pathlib
+import re
+
+import pytest
+
+from course_lib.widgets import EXPLORERS
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def test_there_are_eleven_lessons_numbered_in_order():
+    assert [p.name[:2] for p in LESSONS] == [f"{n:02d}" for n in range(1, 12)]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_is_committed_executed_top_to_bottom(path):
+    counts = [cell.get("execution_count") for cell in _cells(path) if cell["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1)), "re-execute the lesson top to bottom"
+    assert "widgets" not in json.loads(path.read_text(encoding="utf-8"))["metadata"], \
+        "store no widget state (nbconvert --ExecutePreprocessor.store_widget_state=False)"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_explorer_cell_is_ignored_by_nbval(path):
+    for cell in _cells(path):
+        if cell["cell_type"] == "code" and "show(" in _source(cell):
+            assert "nbval-ignore-output" in cell["metadata"].get("tags", []), _source(cell)
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_relative_links_point_to_files_that_exist(path):
+    for cell in _cells(path):
+        if cell["cell_type"] != "markdown":
+            continue
+        for target in re.findall(r"\]\(([^)#\s]+\.ipynb)\)", _source(cell)):
+            assert (path.parent / target).resolve().is_file(), f"{path.name} links to {target}"
+
+
+def test_every_registered_explorer_appears_in_a_lesson():
+    shown = set()
+    for path in LESSONS:
+        for cell in _cells(path):
+            shown.update(re.findall(r"show\(\s*[\"'](\w+)[\"']", _source(cell)))
+    assert shown == set(EXPLORERS)
