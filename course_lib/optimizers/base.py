@@ -1,5 +1,6 @@
 """What every optimizer shares: the learning rate, the step counter, the slots,
-the input checks, saving and restoring, and walking big arrays piece by piece.
+the input checks, saving and restoring, and walking big arrays piece by piece
+(the largest on two threads at once).
 
 A subclass only writes its formula, in three parts:
 
@@ -9,15 +10,21 @@ A subclass only writes its formula, in three parts:
 - ``_update(g, theta, slots, c, w)``: the formula itself, applied in place to
   ``theta`` and the slots with NumPy's ``out=``; ``c`` holds the coefficients
   as attributes and ``w`` is a scratch array the size of ``theta``, or of the
-  piece of it being updated (see ``CHUNK``).
+  piece of it being updated (see ``CHUNK``). ``_update`` may run on two
+  pieces at once, in two threads (see ``WORKERS``), so it changes nothing but
+  its arguments; what changes once per step goes in ``_coefficients``.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextvars
+import functools
 import importlib
 import inspect
 import math
 import numbers
+import os
 from types import SimpleNamespace
 
 import numpy as np
@@ -32,6 +39,24 @@ array about once per step: reading g, θ and the slots, writing θ and the
 slots. Smaller pieces would fit a smaller cache, but then Python's cost per
 NumPy call starts to show. ``benchmarks/optimizer_step.py`` measures the
 result against the memory roofline.
+"""
+
+WORKERS = min(2, os.cpu_count() or 1)
+"""Threads that share out the pieces of a large parameter.
+
+Not every pass of an update waits on memory: this NumPy's float64 ``np.sqrt``
+takes as long as streaming the array from memory, even on a piece already in
+the cache. NumPy lets go of Python's lock inside each pass, so two threads,
+each walking half of the pieces, finish such passes in about half the time.
+Each element is updated on its own, so the numbers are the same whatever the
+split.
+"""
+
+THREADED_PIECES = 4
+"""A parameter of more than this many pieces is shared out among ``WORKERS``.
+
+Handing work to a thread costs tens of microseconds: the 2-D problems and the
+small networks of the lessons are updated by the calling thread alone.
 """
 
 
@@ -123,9 +148,19 @@ class Optimizer:
         c = SimpleNamespace(**self._coefficients(learning_rate, self._iterations + 1))
         for g, theta, slots, scratch in zip(grads, params, self._slots, self._scratch,
                                             strict=True):
-            for g_piece, theta_piece, slot_pieces, w in _pieces(g, theta, slots, scratch):
-                self._update(g_piece, theta_piece, slot_pieces, c, *w)
+            if len(scratch) == 1:
+                self._walk(g, theta, slots, c, scratch[0], (0, theta.size))
+            else:
+                # A large parameter has a scratch set per worker: they walk a share each, at once.
+                shares = _shares(theta.size, len(scratch))
+                _at_once([functools.partial(self._walk, g, theta, slots, c, w, share)
+                          for w, share in zip(scratch, shares, strict=True)])
         self._iterations += 1
+
+    def _walk(self, g, theta, slots, c, scratch, share) -> None:
+        """Run ``_update`` over the pieces of one share of one parameter."""
+        for g_piece, theta_piece, slot_pieces, w in _pieces(g, theta, slots, scratch, share):
+            self._update(g_piece, theta_piece, slot_pieces, c, *w)
 
     def apply_gradients(self, grads_and_params) -> None:
         """One step from ``(grad, param)`` pairs, as in Keras."""
@@ -290,28 +325,55 @@ def _check_finite(g: np.ndarray, name: str) -> None:
         raise ValueError(f"{name} contains NaN or inf; no parameter and no slot was changed")
 
 
-def _scratch_for(theta: np.ndarray, count: int) -> list[np.ndarray]:
+def _shares(size: int, count: int) -> list[tuple[int, int]]:
+    """``size`` elements cut into ``count`` ranges ``(start, stop)`` of nearly equal length."""
+    return [(size * k // count, size * (k + 1) // count) for k in range(count)]
+
+
+@functools.cache
+def _workers() -> concurrent.futures.ThreadPoolExecutor:
+    return concurrent.futures.ThreadPoolExecutor(WORKERS, thread_name_prefix="optimizer")
+
+
+# A forked child inherits the pool but not its threads: it must start its own.
+os.register_at_fork(after_in_child=_workers.cache_clear)
+
+
+def _at_once(tasks) -> None:
+    """Run the tasks on the worker threads, wait for every one, then raise the first error."""
+    # Each task runs in a copy of the caller's context, so that the caller's np.errstate holds.
+    futures = [_workers().submit(contextvars.copy_context().run, task) for task in tasks]
+    concurrent.futures.wait(futures)
+    for future in futures:
+        future.result()
+
+
+def _scratch_for(theta: np.ndarray, count: int) -> list[list[np.ndarray]]:
+    """``count`` scratch arrays per thread that will walk ``theta``: each writes only its own."""
     shape = theta.shape if theta.size <= CHUNK else (CHUNK,)
-    return [np.empty(shape, theta.dtype) for _ in range(count)]
+    threads = WORKERS if theta.size > THREADED_PIECES * CHUNK else 1
+    return [[np.empty(shape, theta.dtype) for _ in range(count)] for _ in range(threads)]
 
 
-def _pieces(g, theta, slots, scratch):
-    """Yield ``(g, theta, slots, scratch)`` for cache-sized pieces of one parameter.
+def _pieces(g, theta, slots, scratch, share):
+    """Yield ``(g, theta, slots, scratch)`` for cache-sized pieces of one share of a parameter.
 
     A small parameter is one piece, the arrays themselves. A large one is
-    walked by ``np.nditer`` in pieces of ``CHUNK`` elements: views when the
-    arrays are contiguous, buffers written back when they are not.
-    The gradient is cast to the parameter's dtype, as Keras does.
+    walked by ``np.nditer`` in pieces of ``CHUNK`` elements, over the range
+    ``share`` of its elements: views when the arrays are contiguous, buffers
+    written back when they are not. The gradient is cast to the parameter's
+    dtype, as Keras does.
     """
     if theta.size <= CHUNK:
         yield g.astype(theta.dtype, copy=False), theta, slots, scratch
         return
     names = list(slots)
     operands = [g, theta, *slots.values()]
-    with np.nditer(operands, flags=["external_loop", "buffered", "zerosize_ok"],
+    with np.nditer(operands, flags=["external_loop", "buffered", "ranged", "zerosize_ok"],
                    op_flags=[["readonly"]] + [["readwrite"]] * (len(operands) - 1),
                    op_dtypes=[theta.dtype] * len(operands), casting="same_kind",
                    buffersize=CHUNK) as walk:
+        walk.iterrange = share
         for g_piece, theta_piece, *slot_pieces in walk:
             size = theta_piece.shape[0]
             slot_pieces = dict(zip(names, slot_pieces, strict=True))
