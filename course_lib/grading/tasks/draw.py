@@ -42,3 +42,10 @@ def near_one(rng: np.random.Generator, low_gap: float, high_gap: float) -> float
 
 def size(rng: np.random.Generator, low: int = 2, high: int = 5) -> int:
     return int(rng.integers(low, high + 1))
+
+
+def momentum_step(rng: np.random.Generator) -> dict:
+    """Inputs of one momentum-style step (θ, velocity, gradient, η, β), shared by ex02 and ex03."""
+    n = size(rng)
+    return {"theta": vector(rng, n), "velocity": vector(rng, n, 0.5), "grad": vector(rng, n),
+            "learning_rate": uniform(rng, 0.01, 0.5), "momentum": uniform(rng, 0.5, 0.99)}

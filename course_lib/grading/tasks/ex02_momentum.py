@@ -33,13 +33,6 @@ def _step_with_old_velocity(theta, velocity, grad, learning_rate, momentum):
     return theta + velocity, momentum * velocity - learning_rate * grad
 
 
-def _random_step(rng):
-    n = draw.size(rng)
-    return {"theta": draw.vector(rng, n), "velocity": draw.vector(rng, n, 0.5),
-            "grad": draw.vector(rng, n), "learning_rate": draw.uniform(rng, 0.01, 0.5),
-            "momentum": draw.uniform(rng, 0.5, 0.99)}
-
-
 STEP = Task(
     id="ex02.q1",
     title="One momentum step",
@@ -58,7 +51,7 @@ STEP = Task(
             "theta": np.array([2.0]), "velocity": np.array([0.3]), "grad": np.array([4.0]),
             "learning_rate": 0.05, "momentum": 0.0}),
     ),
-    random_kwargs=_random_step,
+    random_kwargs=draw.momentum_step,
     mistakes=(
         Mistake("sign flipped",
                 "The velocity subtracts η·∇ (m ← βm − η∇): adding it walks uphill.",

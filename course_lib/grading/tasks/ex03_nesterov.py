@@ -159,13 +159,6 @@ def _keras_without_beta(theta, velocity, grad, learning_rate, momentum):
     return theta + velocity - learning_rate * grad, velocity
 
 
-def _random_keras(rng):
-    n = draw.size(rng)
-    return {"theta": draw.vector(rng, n), "velocity": draw.vector(rng, n, 0.5),
-            "grad": draw.vector(rng, n), "learning_rate": draw.uniform(rng, 0.01, 0.5),
-            "momentum": draw.uniform(rng, 0.5, 0.99)}
-
-
 PRACTICAL = Task(
     id="ex03.q3",
     title="The form Keras and PyTorch use",
@@ -181,7 +174,7 @@ PRACTICAL = Task(
             "theta": np.array([0.0, 1.0]), "velocity": np.array([0.4, -0.2]),
             "grad": np.array([0.0, 0.0]), "learning_rate": 0.1, "momentum": 0.9}),
     ),
-    random_kwargs=_random_keras,
+    random_kwargs=draw.momentum_step,
     mistakes=(
         Mistake("plain momentum step (θ + m)",
                 "Nesterov's practical form moves θ by βm − η∇ with the new m: the momentum "
