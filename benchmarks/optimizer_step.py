@@ -11,11 +11,13 @@ and run on the same worker threads as a large parameter's update
 (``course_lib.optimizers.base.WORKERS``). The step time includes the check
 that no gradient holds NaN or inf, which reads g once more.
 
-A step on 10⁶ or more elements is shared out among the worker threads, so
-its wall-clock time is the figure that counts. Each time is the best of
-several runs: on a machine shared with other work, the best run is the one
-that waited least for a core. The CPU time of all threads of the step is
-printed too (the best run's): sharing the work out should not add to it.
+A parameter of more than ``THREADED_PIECES × CHUNK`` elements (both sizes
+here) is shared out among the worker threads, so the step's wall-clock time
+is the figure that counts. Each time is the best of several runs: on a
+machine shared with other work, the best run is the one that waited least
+for a core; run it when the machine is quiet. The least CPU time of the
+step, all threads together, is printed too: the work itself, about twice the
+wall-clock time when both threads had a core.
 
 Prints a Markdown table with two ratios. The goal's is step / roofline
 (2 threads): the step against the fastest its bytes can stream when both
