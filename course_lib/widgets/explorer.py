@@ -72,6 +72,16 @@ class Explorer(widgets.VBox):
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
 
+    def set(self, **values) -> Explorer:
+        """Move controls by name, as a learner would: ``explorer.set(learning_rate=0.1)``."""
+        for name in values:
+            if name not in self.controls:
+                raise ValueError(f"{name!r} is not a control of this explorer; "
+                                 f"its controls are {sorted(self.controls)}")
+        for name, value in values.items():
+            self.controls[name].value = value
+        return self
+
     def refresh(self) -> Status:
         """Recompute from the current control values and publish the new picture."""
         status = self.update(**self.values()) or Status()

@@ -23,14 +23,8 @@ def explorer():
     return show("adagrad")
 
 
-def set_controls(explorer, **values):
-    for name, value in values.items():
-        explorer.controls[name].value = value
-    return explorer
-
-
 def test_rate_curves_are_the_optimizers_own_accumulator(explorer):
-    set_controls(explorer, learning_rate=0.5, condition_number=10.0, turned=True)
+    explorer.set(learning_rate=0.5, condition_number=10.0, turned=True)
     # Oracle: run Adagrad by hand on the same bowl and read its slot s after every step.
     problem = Bowl(10.0, 45.0)
     optimizer = optimizers.Adagrad(learning_rate=0.5)
@@ -47,7 +41,7 @@ def test_rate_curves_are_the_optimizers_own_accumulator(explorer):
 
 @pytest.mark.parametrize("condition_number", [10.0, 100.0])
 def test_first_step_by_hand(explorer, condition_number):
-    set_controls(explorer, learning_rate=2.0, condition_number=condition_number, turned=False)
+    explorer.set(learning_rate=2.0, condition_number=condition_number, turned=False)
     # At (−8, 2) on ½(x² + κy²) the gradient is (−8, 2κ); s = 0.1 + g², ε = 1e-7 inside the root.
     g = np.array([-8.0, 2 * condition_number])
     step = -2.0 * g / np.sqrt(0.1 + g**2 + 1e-7)
@@ -60,7 +54,7 @@ def test_first_step_by_hand(explorer, condition_number):
 
 
 def test_heading_error_matches_atan2(explorer):
-    set_controls(explorer, learning_rate=1.0, condition_number=30.0, turned=False)
+    explorer.set(learning_rate=1.0, condition_number=30.0, turned=False)
     path = explorer.paths["AdaGrad"].line.get_xydata()
     step = path[1] - path[0]
     aim = -path[0]
@@ -71,7 +65,7 @@ def test_heading_error_matches_atan2(explorer):
 
 @pytest.mark.parametrize("condition_number", [30.0, 100.0, 1000.0])
 def test_adagrad_beats_gd_on_the_axis_aligned_bowl_only(explorer, condition_number):
-    set_controls(explorer, learning_rate=1.0, condition_number=condition_number, turned=False)
+    explorer.set(learning_rate=1.0, condition_number=condition_number, turned=False)
     aligned = {label: line.get_ydata()[-1] for label, line in explorer.losses.lines.items()}
     assert aligned["AdaGrad"] < aligned["GD"] / 10
     explorer.controls["turned"].value = True

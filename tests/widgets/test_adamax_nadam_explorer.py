@@ -15,6 +15,7 @@ from course_lib.plots.adamax_nadam import (
     scale_estimates,
 )
 from course_lib.widgets import show
+from explorer_checks import central_difference
 from course_lib.widgets.adamax_nadam import PROBLEMS, SCHEDULE_STEPS
 
 EPSILON = 1e-7
@@ -26,21 +27,9 @@ def explorer():
     return show("adamax_nadam")
 
 
-def set_controls(explorer, **values):
-    for name, value in values.items():
-        explorer.controls[name].value = value
-    return explorer
-
-
-def central_difference(problem, point, h=1e-6):
-    point = np.asarray(point, dtype=float)
-    return np.array([(problem.value(point + h * e) - problem.value(point - h * e)) / (2 * h)
-                     for e in np.eye(2)])
-
-
 @pytest.mark.parametrize("beta_1", [0.5, 0.9, 0.99])
 def test_schedule_panel_is_what_the_optimizers_use(explorer, beta_1):
-    set_controls(explorer, beta_1=beta_1)
+    explorer.set(beta_1=beta_1)
     keras = measured_momentum(optimizers.Nadam(beta_1=beta_1), SCHEDULE_STEPS)
     np.testing.assert_allclose(explorer.schedules[1.0].get_ydata(), keras, rtol=1e-12)
     # PyTorch's running product, about (β₁/2)ᵗ, stays a normal float64 for 500 steps at β₁ ≥ 0.5.
@@ -51,7 +40,7 @@ def test_schedule_panel_is_what_the_optimizers_use(explorer, beta_1):
 
 @pytest.mark.parametrize("beta_1", [0.5, 0.9])
 def test_warm_up_times_by_hand(explorer, beta_1):
-    set_controls(explorer, beta_1=beta_1)
+    explorer.set(beta_1=beta_1)
     # β₁(1 − ½·0.96^(ψt)) ≥ 0.99 β₁  ⇔  0.96^(ψt) ≤ 0.02  ⇔  t ≥ ln 0.02 / (ψ ln 0.96).
     keras = math.ceil(math.log(0.02) / math.log(0.96))
     torch = math.ceil(math.log(0.02) / (0.004 * math.log(0.96)))
@@ -63,7 +52,7 @@ def test_warm_up_times_by_hand(explorer, beta_1):
 @pytest.mark.parametrize("problem", sorted(PROBLEMS))
 def test_first_steps_by_hand(explorer, problem):
     eta, beta_1, beta_2 = 0.05, 0.9, 0.999
-    set_controls(explorer, problem=problem, learning_rate=eta, beta_1=beta_1, beta_2=beta_2)
+    explorer.set(problem=problem, learning_rate=eta, beta_1=beta_1, beta_2=beta_2)
     start = PROBLEMS[problem].default_start
     g = central_difference(PROBLEMS[problem], start)
     # AdaMax: m = 0.1 g, u = |g|, step η m / ((1 − β₁)(u + ε)).
@@ -82,7 +71,7 @@ def test_first_steps_by_hand(explorer, problem):
 
 
 def test_nadam_takes_a_longer_first_step_than_adam(explorer):
-    set_controls(explorer, problem="Beale", learning_rate=0.05, beta_1=0.9, beta_2=0.999)
+    explorer.set(problem="Beale", learning_rate=0.05, beta_1=0.9, beta_2=0.999)
     # Nadam's first m̂ is (1 + 0.1 μ₂/(1 − μ₁μ₂)) g: g itself plus the look-ahead share of m.
     first = {name: np.linalg.norm(np.diff(explorer.paths[name].line.get_xydata()[:2], axis=0))
              for name in ("Adam", "Nadam")}

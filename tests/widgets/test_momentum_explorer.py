@@ -14,11 +14,6 @@ def explorer():
     return show("momentum")
 
 
-def set_controls(explorer, **values):
-    for name, value in values.items():
-        explorer.controls[name].value = value
-
-
 @pytest.mark.parametrize("momentum", [0.0, 0.5, 0.9, 0.95, 0.99])
 def test_measured_top_speed_matches_one_over_one_minus_beta(momentum):
     # Constant gradient g: m_k = βm_{k−1} − ηg from m_0 = 0 sums to −ηg(1 + β + … + β^{k−1}),
@@ -30,7 +25,7 @@ def test_measured_top_speed_matches_one_over_one_minus_beta(momentum):
 
 
 def test_status_reports_the_measured_and_the_predicted_top_speed(explorer):
-    set_controls(explorer, problem="valley κ = 10", learning_rate=0.01, momentum=0.8)
+    explorer.set(problem="valley κ = 10", learning_rate=0.01, momentum=0.8)
     message = explorer.last_status.message
     measured = float(re.search(r"[Mm]easured top speed ([\d.]+)×", message).group(1))
     predicted = float(re.search(r"1/\(1−β\) = ([\d.]+)", message).group(1))
@@ -46,7 +41,7 @@ def test_momentum_survives_learning_rates_that_break_plain_descent(explorer):
     # has both roots inside the unit circle iff ηλ < 2(1 + β). Between 2/κ and 2(1 + β)/κ only
     # SGD diverges.
     kappa, beta = 100.0, 0.9
-    set_controls(explorer, problem="valley κ = 100", momentum=beta)
+    explorer.set(problem="valley κ = 100", momentum=beta)
     explorer.controls["learning_rate"].value = 1.5 * 2 / kappa
     status = explorer.last_status
     assert status.warning
@@ -58,7 +53,7 @@ def test_momentum_survives_learning_rates_that_break_plain_descent(explorer):
 
 
 def test_switching_problem_moves_the_window_to_the_problem(explorer):
-    set_controls(explorer, learning_rate=1e-3)
+    explorer.set(learning_rate=1e-3)
     for name, problem in explorer.landscape.problems.items():
         explorer.controls["problem"].value = name
         (x0, x1), (y0, y1) = problem.bounds

@@ -11,11 +11,6 @@ def explorer():
     return show("nesterov")
 
 
-def set_controls(explorer, **values):
-    for name, value in values.items():
-        explorer.controls[name].value = value
-
-
 def book_nesterov(problem, learning_rate, momentum, steps):
     """The lesson's form, written out: m ← βm − η∇J(θ + βm), θ ← θ + m."""
     theta = np.array(problem.default_start, dtype=float)
@@ -34,7 +29,7 @@ def book_nesterov(problem, learning_rate, momentum, steps):
 def test_look_ahead_point_and_gradients_match_the_book_form(explorer, problem_name,
                                                             learning_rate, step):
     beta = 0.9
-    set_controls(explorer, problem=problem_name, learning_rate=learning_rate, momentum=beta,
+    explorer.set(problem=problem_name, learning_rate=learning_rate, momentum=beta,
                  step=step)
     problem = explorer.landscape.problem
     eta = explorer.controls["learning_rate"].value  # the slider's nearest stop
@@ -66,7 +61,7 @@ def test_look_ahead_point_and_gradients_match_the_book_form(explorer, problem_na
 
 
 def test_at_step_zero_the_look_ahead_point_is_theta(explorer):
-    set_controls(explorer, problem="valley κ = 10", learning_rate=0.05, step=0)
+    explorer.set(problem="valley κ = 10", learning_rate=0.05, step=0)
     view = explorer.view
     assert view.ahead.get_xdata()[0] == view.theta.get_xdata()[0]
     assert "velocity is still zero" in explorer.last_status.message
@@ -78,7 +73,7 @@ def test_nesterov_diverges_below_momentums_limit(explorer):
     # gives a < 2(1 + β)/(1 + 2β) (1.357 at β = 0.9), well below momentum's 2(1 + β) = 3.8.
     beta, kappa = 0.9, 10.0
     nesterov_limit = 2 * (1 + beta) / (1 + 2 * beta) / kappa
-    set_controls(explorer, problem="valley κ = 10", momentum=beta, step=5)
+    explorer.set(problem="valley κ = 10", momentum=beta, step=5)
     explorer.controls["learning_rate"].value = 1.15 * nesterov_limit
     message = explorer.last_status.message
     assert explorer.last_status.warning
@@ -88,7 +83,7 @@ def test_nesterov_diverges_below_momentums_limit(explorer):
 
 
 def test_step_past_a_divergence_shows_the_last_good_step(explorer):
-    set_controls(explorer, problem="Rosenbrock", learning_rate=0.5, step=150)
+    explorer.set(problem="Rosenbrock", learning_rate=0.5, step=150)
     assert explorer.last_status.warning
     assert "showing step" in explorer.last_status.message
     assert np.all(np.isfinite(explorer.view.theta.get_xdata()))

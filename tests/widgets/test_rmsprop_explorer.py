@@ -20,12 +20,6 @@ def explorer():
     return show("rmsprop")
 
 
-def set_controls(explorer, **values):
-    for name, value in values.items():
-        explorer.controls[name].value = value
-    return explorer
-
-
 def closed_form_steps(rho):
     """Step / η on the gradient 1 (DROP_AT steps) then 0.1, from s's recursion solved by hand.
 
@@ -42,14 +36,14 @@ def closed_form_steps(rho):
 
 @pytest.mark.parametrize("rho", [0.5, 0.9, 0.99])
 def test_memory_curve_matches_the_solved_recursion(explorer, rho):
-    set_controls(explorer, rho=rho)
+    explorer.set(rho=rho)
     np.testing.assert_allclose(explorer.memory.get_ydata(), closed_form_steps(rho), rtol=1e-9)
     assert explorer.window.get_width() == pytest.approx(1 / (1 - rho))
 
 
 @pytest.mark.parametrize("rho", [0.5, 0.9, 0.95])
 def test_recovery_time_by_hand(explorer, rho):
-    set_controls(explorer, rho=rho)
+    explorer.set(rho=rho)
     # Back above ½η when 0.1/√s ≥ ½, i.e. s ≤ 0.04: ρᵏ (s_T − 0.01) ≤ 0.03.
     s_drop = 1 - rho**DROP_AT
     expected = math.ceil(math.log(0.03 / (s_drop - 0.01)) / math.log(rho))
@@ -59,7 +53,7 @@ def test_recovery_time_by_hand(explorer, rho):
 
 
 def test_adagrad_never_recovers(explorer):
-    set_controls(explorer, rho=0.9)
+    explorer.set(rho=0.9)
     adagrad = explorer.adagrad_memory.get_ydata()
     # s = 0.1 + 100·1 + k·0.01 after the drop: the step is 0.1/√s, under η/100 for good.
     k = np.arange(1, MEMORY_STEPS - DROP_AT + 1)
@@ -69,7 +63,7 @@ def test_adagrad_never_recovers(explorer):
 
 
 def test_adagrad_stalls_and_rmsprop_reaches_beales_minimum(explorer):
-    set_controls(explorer, learning_rate=0.03, rho=0.9)
+    explorer.set(learning_rate=0.03, rho=0.9)
     final = {label: line.get_ydata()[-1] for label, line in explorer.losses.lines.items()}
     assert final["RMSProp"] < 0.05
     assert final["AdaGrad"] > 1.0
