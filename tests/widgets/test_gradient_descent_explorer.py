@@ -14,3 +14,12 @@ def test_diverged_state_appears_exactly_above_two_over_kappa(condition_number):
     assert "diverged" in explorer.last_status.message
     explorer.controls["learning_rate"].value = 0.7 * 2 / condition_number
     assert not explorer.last_status.warning
+
+
+def test_set_moves_controls_by_name_and_refuses_unknown_names():
+    explorer = show("gradient_descent")
+    assert explorer.set(learning_rate=0.05, steps=50) is explorer
+    assert explorer.values()["learning_rate"] == pytest.approx(0.05)
+    assert explorer.values()["steps"] == 50
+    with pytest.raises(ValueError, match="'momentum' is not a control"):
+        explorer.set(momentum=0.9)
