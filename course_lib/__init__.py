@@ -1,3 +1,6 @@
-"""Reference implementations, problems, plots, widgets and grading for the Faster Optimizers course."""
+"""The Faster Optimizers course library.
+
+Reference optimizers, problems, plots, widgets and grading.
+"""
 
 __version__ = "0.1.0"

@@ -99,7 +99,7 @@ def directions(condition_number: float = 30.0, learning_rate: float = 1.0,
     apart, and AdaGrad loses most of its edge.
     """
     fig = Figure(figsize=(10.0, 3.9), layout="constrained")
-    for ax, angle in zip(fig.subplots(1, 2), (0.0, 45.0)):
+    for ax, angle in zip(fig.subplots(1, 2), (0.0, 45.0), strict=True):
         problem = Bowl(condition_number, angle)
         draw_landscape(ax, problem)
         gd = trajectory(optimizers.SGD(learning_rate=1 / condition_number), problem, steps=steps)

@@ -82,7 +82,8 @@ def draw_landscape(ax, problem, levels=None) -> None:
     (x0, x1), (y0, y1) = problem.bounds
     grid = np.stack(np.meshgrid(np.linspace(x0, x1, 200), np.linspace(y0, y1, 200)), axis=-1)
     loss = problem.value(grid)
-    ax.contour(grid[..., 0], grid[..., 1], loss, levels=problem.levels if levels is None else levels,
+    ax.contour(grid[..., 0], grid[..., 1], loss,
+               levels=problem.levels if levels is None else levels,
                colors="#9a9a9a", linewidths=0.7)
     if problem.minimum is not None:
         ax.plot(*problem.minimum, "*", color="gold", markersize=14, markeredgecolor="k")

@@ -70,7 +70,7 @@ def friction(momentums=(0.5, 0.9, 0.99), learning_rate: float = 0.02,
     """
     problem = Bowl(condition_number)
     fig = Figure(figsize=(3.3 * len(momentums), 2.9), layout="constrained")
-    for ax, beta in zip(np.atleast_1d(fig.subplots(1, len(momentums))), momentums):
+    for ax, beta in zip(np.atleast_1d(fig.subplots(1, len(momentums))), momentums, strict=True):
         run = trajectory(optimizers.SGD(learning_rate=learning_rate, momentum=beta), problem,
                          steps=steps)
         draw_landscape(ax, problem)

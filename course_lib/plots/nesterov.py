@@ -55,7 +55,8 @@ def look_ahead(problem: Problem, point, velocity, learning_rate: float,
     theta = np.asarray(point, dtype=np.float64)
     m = np.asarray(velocity, dtype=np.float64)
     if theta.shape != (2,) or m.shape != (2,):
-        raise ValueError(f"point and velocity must have shape (2,), got {theta.shape} and {m.shape}")
+        raise ValueError("point and velocity must have shape (2,), "
+                         f"got {theta.shape} and {m.shape}")
     if not 0 <= momentum < 1:
         raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     if not learning_rate > 0:
@@ -127,9 +128,10 @@ class LookAheadView:
     """One Nesterov step drawn up close on ``ax``: the velocity, both gradients, both outcomes.
 
     Arrows: βm from θ to the look-ahead point (grey); the push −η∇₁ at θ (red); the push
-    −η∇₂ at θ + βm (green); :meth:`legend` names them. Dots: θ, θ + βm, Nesterov's next point, and a cross where plain
-    momentum would land. The background shades the loss over the window in bands. The
-    axes carry no ticks, so :meth:`show` can move the window without a full redraw.
+    −η∇₂ at θ + βm (green); :meth:`legend` names them. Dots: θ, θ + βm, Nesterov's next
+    point, and a cross where plain momentum would land. The background shades the loss over
+    the window in bands. The axes carry no ticks, so :meth:`show` can move the window without
+    a full redraw.
     """
 
     GRID = 60

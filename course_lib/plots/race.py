@@ -18,7 +18,7 @@ lesson's pictures read the caches, and a test recomputes one entry of each.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +29,15 @@ from course_lib import optimizers
 from course_lib.datasets import DIGITS_VALID_SIZE, load_digits_split
 from course_lib.lr_finder import SUGGESTION_RULE, LearningRateFinderResult, find_learning_rate
 from course_lib.nn import MLP
-from course_lib.problems import (Beale, Bowl, Problem, Rosenbrock, RotatedBowl, Trajectory,
-                                 trajectory)
+from course_lib.problems import (
+    Beale,
+    Bowl,
+    Problem,
+    Rosenbrock,
+    RotatedBowl,
+    Trajectory,
+    trajectory,
+)
 from course_lib.schedules import ExponentialDecay
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -121,7 +128,7 @@ def surface_range_test(name: str, problem: Problem, steps: int = SURFACE_SWEEP_S
                                     SUGGESTION_RULE, exploded)
 
 
-@lru_cache(maxsize=None)
+@cache
 def surface_rates(problem_name: str) -> dict[str, float]:
     """Each contestant's range-test rate on the surface ``problem_name`` (a key of ``SURFACES``)."""
     problem = _surface(problem_name)
@@ -264,7 +271,8 @@ def results_table() -> str:
         train_loss, train_acc, val_loss, val_acc = results["final"][o, 0]
         seeds = " / ".join(f"{acc:.1%}" for acc in results["final"][o, :, 3])
         errors = round((1 - val_acc) * n_valid)
-        lines.append(f"{name:<10}{results['rates'][o, 0]:>15.3g}{train_loss:>12.4f}{val_loss:>10.4f}"
+        rate = results["rates"][o, 0]
+        lines.append(f"{name:<10}{rate:>15.3g}{train_loss:>12.4f}{val_loss:>10.4f}"
                      f"{train_acc:>11.1%}{val_acc:>9.1%}{errors:>8} / {n_valid}   {seeds}")
     return "\n".join(lines)
 
@@ -277,7 +285,7 @@ def range_tests() -> Figure:
     # Fixed margins: a constrained layout of eight axes costs more than drawing them.
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.14, top=0.87, wspace=0.08, hspace=0.3)
     axes = fig.subplots(2, 4, sharex=True, sharey=True)
-    for o, (name, ax) in enumerate(zip(results["names"], axes.ravel())):
+    for o, (name, ax) in enumerate(zip(results["names"], axes.ravel(), strict=True)):
         rates, losses = results["sweep_rates"][o, 0], results["sweep_losses"][o, 0]
         kept = np.isfinite(losses)
         best = rates[kept][np.argmin(losses[kept])]

@@ -65,7 +65,7 @@ def weights(rhos=(0.8, 0.9, 0.95), ages: int = 60) -> Figure:
     """
     fig = Figure(figsize=(10.0, 3.0), layout="constrained")
     axes = fig.subplots(1, len(rhos), sharey=True)
-    for ax, rho in zip(np.atleast_1d(axes), rhos):
+    for ax, rho in zip(np.atleast_1d(axes), rhos, strict=True):
         w = averaging_weights(rho, ages)
         span = window(rho)
         inside = 1 - rho ** round(span)
@@ -113,7 +113,7 @@ def forgetting(rhos=(0.9, 0.99), steps: int = 400, drop_at: int = 100) -> Figure
     ax.semilogy(t, gradients, color=GRADIENT_COLOR, linewidth=3, alpha=0.6, label="|g|")
     ax.semilogy(t, relative_steps(optimizers.Adagrad(learning_rate=0.01), gradients),
                 color=ADAGRAD_COLOR, linewidth=1.8, label="AdaGrad")
-    for rho, style in zip(rhos, ("-", "--", ":")):
+    for rho, style in zip(rhos, ("-", "--", ":"), strict=False):
         ax.semilogy(t, relative_steps(optimizers.RMSprop(learning_rate=0.01, rho=rho), gradients),
                     style, color=RMSPROP_COLOR, linewidth=1.8,
                     label=f"RMSProp, ρ = {rho:g} (window {window(rho):.3g})")

@@ -38,7 +38,10 @@ class Trajectory:
         return float(self.losses[-1])
 
     def head(self, steps: int) -> Trajectory:
-        """The same run seen after only ``steps`` steps (explorers cache one long run and slice it)."""
+        """The same run seen after only ``steps`` steps.
+
+        Explorers cache one long run and slice it for the steps slider.
+        """
         if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
             raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
         if self.diverged_at is not None and self.diverged_at <= steps:

@@ -78,7 +78,7 @@ class AdagradExplorer(Explorer):
         rate_ax.grid(True, which="major", alpha=0.3)
         self.rates = [rate_ax.plot([], [], color=color, linewidth=1.8,
                                    label=f"AdaGrad, θ{index}")[0]
-                      for color, index in zip(COORDINATE_COLORS, "₁₂")]
+                      for color, index in zip(COORDINATE_COLORS, "₁₂", strict=True)]
         (self.gd_rate,) = rate_ax.plot([1, STEPS], [1, 1], "--", color=COLORS["SGD"],
                                        linewidth=1.2, label="GD, both: 1/κ")
         rate_ax.legend(loc="upper right", fontsize=8)
@@ -111,7 +111,7 @@ class AdagradExplorer(Explorer):
             self.paths[label].show(run)
             self.losses.show(label, run.losses)
         steps = np.arange(1, len(rates) + 1)
-        for line, column in zip(self.rates, rates.T):
+        for line, column in zip(self.rates, rates.T, strict=True):
             line.set_data(steps, column)
         self.gd_rate.set_ydata([1 / condition_number] * 2)
 

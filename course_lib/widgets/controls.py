@@ -32,16 +32,19 @@ def linear_slider(description: str, value: float, low: float, high: float, step:
     )
 
 
-def int_slider(description: str, value: int, low: int, high: int, step: int = 1) -> widgets.IntSlider:
+def int_slider(description: str, value: int, low: int, high: int,
+               step: int = 1) -> widgets.IntSlider:
     return widgets.IntSlider(value=value, min=low, max=high, step=step, description=description,
                              style=_STYLE, layout=_LAYOUT)
 
 
-def learning_rate(value: float = 0.01, low: float = 1e-4, high: float = 2.0) -> widgets.FloatLogSlider:
+def learning_rate(value: float = 0.01, low: float = 1e-4,
+                  high: float = 2.0) -> widgets.FloatLogSlider:
     return log_slider("learning rate η", value, low, high)
 
 
-def beta(description: str = "momentum β", value: float = 0.9, high: float = 0.999) -> widgets.FloatSlider:
+def beta(description: str = "momentum β", value: float = 0.9,
+         high: float = 0.999) -> widgets.FloatSlider:
     """β in [0, high]: the allowed range of every decay rate is [0, 1)."""
     return linear_slider(description, value, 0.0, high, 0.01)
 

@@ -4,10 +4,10 @@
 bowls, wrong for a dropdown that goes from a valley ten units wide to Rosenbrock's banana.
 Changing the axis limits would normally mean redrawing the figure, because the tick labels
 are part of the cached background. This panel has no ticks (``window`` puts the limits in
-words, for a status line), so new limits only change where the animated artists land, and a switch costs
-little more than a slider move. The surface is scenery (cached until the problem changes);
-each problem's surface is computed once, when the panel is built, and switching flips which
-contour set is visible.
+words, for a status line), so new limits only change where the animated artists land, and a
+switch costs little more than a slider move. The surface is scenery (cached until the problem
+changes); each problem's surface is computed once, when the panel is built, and switching
+flips which contour set is visible.
 """
 
 from __future__ import annotations

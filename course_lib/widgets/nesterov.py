@@ -95,8 +95,8 @@ class NesterovExplorer(Explorer):
                   for name, run in (("momentum", heavy), ("Nesterov", nesterov)) if run.diverged]
         if failed:
             where = "" if shown == step else f" (showing step {shown}, the last before it failed)"
-            return Status(f"{'; '.join(failed)}{where}: {self._limit_hint(learning_rate, momentum)}",
-                          warning=True)
+            hint = self._limit_hint(learning_rate, momentum)
+            return Status(f"{'; '.join(failed)}{where}: {hint}", warning=True)
         d = self.detail
         if not np.any(d.velocity):
             pieces = "the velocity is still zero, so θ + βm is θ itself and ∇₂ = ∇₁"

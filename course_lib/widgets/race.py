@@ -59,7 +59,7 @@ def cached_race(problem_name: str, index: int) -> dict[str, Trajectory]:
 def cached_rates(problem_name: str) -> dict[str, float]:
     """Each contestant's range-test rate (the ×1 of the race) on ``problem_name``."""
     p = list(race.SURFACES).index(problem_name)
-    return dict(zip(race.NAMES, _surface_cache()["rates"][p].tolist()))
+    return dict(zip(race.NAMES, _surface_cache()["rates"][p].tolist(), strict=True))
 
 
 def _loss_text(loss: float) -> str:

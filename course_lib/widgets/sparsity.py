@@ -27,8 +27,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_lib import callbacks, datasets, nn, optimizers, sparsity
-from course_lib.plots.sparsity import (COLORS, HISTOGRAM_EDGES, LABELS, magnitude_axes,
-                                      magnitude_counts)
+from course_lib.plots.sparsity import (
+    COLORS,
+    HISTOGRAM_EDGES,
+    LABELS,
+    magnitude_axes,
+    magnitude_counts,
+)
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
@@ -68,7 +73,8 @@ class ProximalL1(callbacks.Callback):
     """
 
     def __init__(self, l1: float):
-        if isinstance(l1, bool) or not isinstance(l1, numbers.Real) or not np.isfinite(l1) or l1 < 0:
+        if (isinstance(l1, bool) or not isinstance(l1, numbers.Real)
+                or not np.isfinite(l1) or l1 < 0):
             raise ValueError(f"l1 must be a finite number >= 0, got {l1!r}")
         self.l1 = float(l1)
 

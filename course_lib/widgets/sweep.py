@@ -56,5 +56,6 @@ def sweep(explorer: Explorer, points: int = 7) -> Iterator[Move]:
             began = time.perf_counter()
             control.value = value
             seconds = time.perf_counter() - began
-            yield Move(name, value, seconds, explorer.last_status, bytes(explorer.figure.image.value))
+            picture = bytes(explorer.figure.image.value)
+            yield Move(name, value, seconds, explorer.last_status, picture)
         control.value = start

@@ -1,4 +1,4 @@
-"""Lesson-3 helpers: course_lib's Nesterov run read back as the book's θ, and one step taken apart."""
+"""Lesson-3 helpers: course_lib's Nesterov run read back as the book's θ; one step taken apart."""
 
 import numpy as np
 import pytest
@@ -38,8 +38,8 @@ def test_without_momentum_it_is_plain_gradient_descent():
     problem = Bowl(4.0)
     run = plots.nesterov_run(problem, 0.1, 0.0, steps=20)
     k = np.arange(21)[:, None]
-    np.testing.assert_allclose(run.points, problem.default_start * (1 - 0.1 * np.array([1, 4])) ** k,
-                               rtol=1e-12, atol=1e-14)
+    shrink = (1 - 0.1 * np.array([1, 4])) ** k
+    np.testing.assert_allclose(run.points, problem.default_start * shrink, rtol=1e-12, atol=1e-14)
     np.testing.assert_array_equal(run.points, run.lookaheads)
 
 

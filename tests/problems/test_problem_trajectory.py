@@ -148,7 +148,8 @@ def test_head_equals_a_shorter_run_and_keeps_divergence_only_once_reached():
     assert np.array_equal(head.losses, short_run.losses)
     assert not head.diverged
 
-    # η = 0.3 > 2/κ = 0.2: |1 − ηκ| = 2, so |y| doubles each step from 2 and passes 1e6 near step 20.
+    # η = 0.3 > 2/κ = 0.2: |1 − ηκ| = 2, so |y| doubles each step from 2
+    # and passes 1e6 near step 20.
     diverging = trajectory(SGD(learning_rate=0.3), bowl, steps=100)
     assert diverging.diverged
     assert diverging.head(5).diverged is False and len(diverging.head(5).path) == 6

@@ -1,7 +1,6 @@
 """Schedules driving the course's SGD: the first update uses step 0, as in Keras."""
 
 import numpy as np
-import pytest
 
 from course_lib import optimizers
 from course_lib.schedules import ExponentialDecay, OneCycle, PiecewiseConstantDecay

@@ -76,7 +76,8 @@ def test_adagrad_beats_gd_on_the_axis_aligned_bowl_only(explorer, condition_numb
 
 def test_rate_falls_like_one_over_root_t_on_a_constant_gradient():
     rates = rates_on_constant_gradients(gradients=(1.0, 10.0), learning_rate=1.0, steps=2_000)
-    # s = 0.1 + t g², so from step 20 to step 2000 the rate shrinks by √(0.1 + 2000 g²)/√(0.1 + 20 g²).
+    # s = 0.1 + t g², so from step 20 to step 2000 the rate shrinks by
+    # √(0.1 + 2000 g²)/√(0.1 + 20 g²).
     for column, g in enumerate((1.0, 10.0)):
         ratio = rates[19, column] / rates[1_999, column]
         expected = math.sqrt((0.1 + 2000 * g**2 + 1e-7) / (0.1 + 20 * g**2 + 1e-7))

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from explorer_checks import central_difference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,6 @@ from course_lib.plots.adam import (
 )
 from course_lib.problems import Beale
 from course_lib.widgets import show
-from explorer_checks import central_difference
 from course_lib.widgets.adam import FIRST_STEPS
 
 EPSILON = 1e-7

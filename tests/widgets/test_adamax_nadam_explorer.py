@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from explorer_checks import central_difference
 
 from course_lib import optimizers
 from course_lib.optimizers.pytorch import TorchNadam
@@ -15,7 +16,6 @@ from course_lib.plots.adamax_nadam import (
     scale_estimates,
 )
 from course_lib.widgets import show
-from explorer_checks import central_difference
 from course_lib.widgets.adamax_nadam import PROBLEMS, SCHEDULE_STEPS
 
 EPSILON = 1e-7

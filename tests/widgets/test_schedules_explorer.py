@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from course_lib.plots import schedules as figures
-from course_lib.widgets import show
 from course_lib.widgets import schedules as playground
+from course_lib.widgets import show
 
 
 @pytest.fixture(scope="module")

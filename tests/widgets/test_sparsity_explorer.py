@@ -98,14 +98,14 @@ def test_proximal_callback_is_one_soft_threshold_after_the_step():
     _, gradients = model.loss_and_gradients(X, y)
     l1 = 0.05
     expected = []
-    for array, gradient in zip(model.get_weights(), gradients):
+    for array, gradient in zip(model.get_weights(), gradients, strict=True):
         v = array - 0.5 * gradient
         expected.append(v)
     for i in (0, 2):  # kernels: sign(v) · max(|v| − η·λ, 0); biases untouched
         v = expected[i]
         expected[i] = np.sign(v) * np.maximum(np.abs(v) - 0.5 * l1, 0)
     model.fit(X, y, epochs=1, batch_size=16, shuffle=False, callbacks=[lesson.ProximalL1(l1)])
-    for got, want in zip(model.get_weights(), expected):
+    for got, want in zip(model.get_weights(), expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 
 
@@ -125,7 +125,7 @@ def test_one_weight_subgradient_flips_sign_and_proximal_stops_on_zero():
 @pytest.mark.slow
 def test_the_cache_matches_fresh_training_runs(cache):
     dense = lesson.train("dense", 0.0, DIGITS)
-    for got, stored in zip(dense.get_weights(), cache.dense_weights):
+    for got, stored in zip(dense.get_weights(), cache.dense_weights, strict=True):
         np.testing.assert_allclose(got, stored, rtol=1e-6)
     assert lesson.accuracy(dense, DIGITS) == float(cache.arrays["dense_accuracy"])
     targets = [0.3, 0.8]
@@ -136,11 +136,11 @@ def test_the_cache_matches_fresh_training_runs(cache):
     for method in lesson.METHODS:
         model = lesson.train(method, lesson.L1_STRENGTHS[index], DIGITS)
         assert lesson.accuracy(model, DIGITS) == cache.arrays[f"{method}_accuracy"][index]
-        for got, stored in zip(lesson.kernels(model), cache.kernels(method, index)):
+        for got, stored in zip(lesson.kernels(model), cache.kernels(method, index), strict=True):
             np.testing.assert_array_equal(got == 0, stored == 0)
             np.testing.assert_allclose(got, stored, rtol=1e-5, atol=1e-8)
     adam = lesson.train("dense", 0.0, DIGITS, optimizer="Adam")
     stored_kernels, stored_accuracy = cache.optimizer_run("Adam")
     assert lesson.accuracy(adam, DIGITS) == stored_accuracy
-    for got, stored in zip(lesson.kernels(adam), stored_kernels):
+    for got, stored in zip(lesson.kernels(adam), stored_kernels, strict=True):
         np.testing.assert_allclose(got, stored, rtol=1e-5, atol=1e-8)
