@@ -19,7 +19,15 @@ from matplotlib.axes import Axes
 
 from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl
 from course_lib.widgets.canvas import LiveFigure
-from course_lib.widgets.panels import COLORS, GRID, PathArtist
+from course_lib.widgets.panels import (
+    COLORS,
+    GRID,
+    PathArtist,
+    contour_lines,
+    loss_surface,
+    paint_shade,
+    place_minimum,
+)
 
 
 def problem_choices() -> dict[str, Problem]:
@@ -61,12 +69,8 @@ class SwitchingLandscape:
     def _surface(self, problem: Problem):
         (x0, x1), (y0, y1) = problem.bounds
         grid = np.stack(np.meshgrid(np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)), axis=-1)
-        loss = problem.value(grid)
-        # Shade by log-loss shifted to be positive, so shallow and deep valleys both show.
-        shade = np.log1p(loss - loss.min())
-        levels = [level for level in problem.levels if loss.min() < level < loss.max()]
-        contours = self.ax.contour(grid[..., 0], grid[..., 1], loss, levels=levels or 10,
-                                   colors="#7a7a7a", linewidths=0.6)
+        loss, shade, levels = loss_surface(problem, grid)
+        contours = contour_lines(self.ax, grid, loss, levels)
         contours.set_visible(False)
         self.live.scenery(contours)
         return shade, contours
@@ -84,16 +88,10 @@ class SwitchingLandscape:
         (x0, x1), (y0, y1) = problem.bounds
         self.ax.set_xlim(x0, x1)
         self.ax.set_ylim(y0, y1)
-        self._shade.set_data(shade)
+        paint_shade(self._shade, shade)
         self._shade.set_extent((x0, x1, y0, y1))
-        # The colour scale runs past the data (as in panels.LandscapePanel) so the highest loss
-        # is a mid grey and paths of every colour stay visible on top.
-        self._shade.set_clim(shade.min(), 2.5 * shade.max())
         contours.set_visible(True)
-        if problem.minimum is None:
-            self._minimum.set_data([], [])
-        else:
-            self._minimum.set_data([problem.minimum[0]], [problem.minimum[1]])
+        place_minimum(self._minimum, problem)
         self.live.scenery_changed()
 
     @property

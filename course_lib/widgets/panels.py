@@ -23,6 +23,38 @@ COLORS = {
 }
 
 
+def loss_surface(problem: Problem, grid: np.ndarray):
+    """The loss on ``grid``, its shading and the problem's contour levels that fall inside it.
+
+    The shading is the log of the loss above its minimum, so valleys of very different depths
+    all show.
+    """
+    loss = problem.value(grid)
+    shade = np.log1p(loss - loss.min())
+    levels = [level for level in problem.levels if loss.min() < level < loss.max()]
+    return loss, shade, levels or 10
+
+
+def paint_shade(image, shade: np.ndarray) -> None:
+    image.set_data(shade)
+    # Stretch the colour scale past the data so the highest loss is a mid grey, not black:
+    # paths of every colour stay visible on top.
+    image.set_clim(shade.min(), 2.5 * shade.max())
+
+
+def contour_lines(ax: Axes, grid: np.ndarray, loss: np.ndarray, levels):
+    return ax.contour(grid[..., 0], grid[..., 1], loss, levels=levels, colors="#7a7a7a",
+                      linewidths=0.6)
+
+
+def place_minimum(marker, problem: Problem) -> None:
+    """Put the gold star on the problem's minimiser, or hide it (the saddle has none)."""
+    if problem.minimum is None:
+        marker.set_data([], [])
+    else:
+        marker.set_data([problem.minimum[0]], [problem.minimum[1]])
+
+
 class LandscapePanel:
     """A 2-D problem drawn as shaded log-loss with contour lines, and paths walked on it.
 
@@ -57,25 +89,15 @@ class LandscapePanel:
         if problem is self.problem:
             return
         self.problem = problem
-        loss = problem.value(self._grid)
-        # Shade by log-loss shifted to be positive: valleys of very different depths all show.
-        shifted = np.log1p(loss - loss.min())
-        self._shade.set_data(shifted)
-        # Stretch the colour scale past the data so the highest loss is a mid grey, not black:
-        # paths of every colour stay visible on top.
-        self._shade.set_clim(shifted.min(), 2.5 * shifted.max())
+        loss, shade, levels = loss_surface(problem, self._grid)
+        paint_shade(self._shade, shade)
         if self._contours is not None:
             self._contours.remove()
             self.live.forget(self._contours)
-        levels = [lv for lv in problem.levels if loss.min() < lv < loss.max()]
-        self._contours = self.ax.contour(
-            self._grid[..., 0], self._grid[..., 1], loss, levels=levels or 10,
-            colors="#7a7a7a", linewidths=0.6,
-        )
+        self._contours = contour_lines(self.ax, self._grid, loss, levels)
         self.live.scenery(self._contours)
         self.live.scenery_changed()
-        self._minimum.set_data(*([[], []] if problem.minimum is None else
-                                 [[problem.minimum[0]], [problem.minimum[1]]]))
+        place_minimum(self._minimum, problem)
 
     def add_path(self, label: str, color: str | None = None, marker: str = "o") -> PathArtist:
         return PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
