@@ -14,13 +14,8 @@ import numbers
 import numpy as np
 
 
-class Number:
-    """A real hyperparameter confined to an interval, e.g. ``momentum`` in [0, 1)."""
-
-    def __init__(self, low: float = 0.0, high: float = math.inf, *, high_inclusive: bool = False):
-        self.low = low
-        self.high = high
-        self.high_inclusive = high_inclusive
+class Hyperparameter:
+    """An attribute stored as ``_name`` and passed through :meth:`check` on every assignment."""
 
     def __set_name__(self, owner, name: str):
         self.name = name
@@ -33,6 +28,18 @@ class Number:
 
     def __set__(self, optimizer, value):
         setattr(optimizer, self.attribute, self.check(value))
+
+    def check(self, value):
+        raise NotImplementedError
+
+
+class Number(Hyperparameter):
+    """A real hyperparameter confined to an interval, e.g. ``momentum`` in [0, 1)."""
+
+    def __init__(self, low: float = 0.0, high: float = math.inf, *, high_inclusive: bool = False):
+        self.low = low
+        self.high = high
+        self.high_inclusive = high_inclusive
 
     @property
     def interval(self) -> str:
@@ -49,19 +56,10 @@ class Number:
         return float(value)
 
 
-class Flag:
+class Flag(Hyperparameter):
     """A True/False hyperparameter such as ``nesterov`` or ``amsgrad``."""
 
-    def __set_name__(self, owner, name: str):
-        self.name = name
-        self.attribute = "_" + name
-
-    def __get__(self, optimizer, owner=None):
-        if optimizer is None:
-            return self
-        return getattr(optimizer, self.attribute)
-
-    def __set__(self, optimizer, value):
+    def check(self, value) -> bool:
         if not isinstance(value, bool | np.bool_):
             raise TypeError(f"{self.name} must be True or False, got {value!r}")
-        setattr(optimizer, self.attribute, bool(value))
+        return bool(value)
