@@ -83,8 +83,12 @@ def call_learner(function: Any, kwargs: dict[str, Any]) -> Outcome:
         return Outcome(NOT_ATTEMPTED)
     except (Exception, SystemExit) as error:
         return Outcome(ERROR, detail=one_line(error))
-    mutated = tuple(name for name in kwargs if not _unchanged(kwargs[name], before[name]))
-    return Outcome(ANSWERED, encode_answer(result), mutated=mutated)
+    return Outcome(ANSWERED, encode_answer(result), mutated=changed_in_place(before, kwargs))
+
+
+def changed_in_place(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
+    """The names of the arguments whose value in ``after`` differs from ``before``."""
+    return tuple(name for name in before if not _unchanged(after.get(name), before[name]))
 
 
 def _unchanged(after: Any, before: Any) -> bool:

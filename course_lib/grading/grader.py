@@ -1,25 +1,32 @@
 """The instructor's grader: submissions in, grades.csv and a feedback file per learner out.
 
-Every submission runs in its own process (see :mod:`.sandbox`) on the inputs chosen
-here: the visible cases of each task plus hidden cases drawn from the run's seed. Only
-plain answers come back, and they are judged in this process. Submissions are read,
-never written.
+Every submission runs in its own process, in a sandbox (see :mod:`.sandbox` and
+:mod:`.jail`), on the inputs chosen here: the visible cases of each task plus hidden
+cases drawn from the run's seed. Only plain answers come back, and they are judged in
+this process. Submissions are read, never written. Whatever goes wrong with one
+submission becomes a note on its learner's row; the others are graded all the same.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .calling import one_line
+from .escaping import markdown_code, markdown_text
+from .jail import Jail
 from .judge import Judge, TaskResult
+from .outputs import OutputFolder
 from .plain import encode
+from .reading import read_regular_file
 from .report import task_markdown
 from .sandbox import CallRequest, Execution, Limits, execute
 from .spec import Exercise
@@ -45,8 +52,13 @@ def read_submission(path: Path) -> Submission:
     path = Path(path)
     fallback = _learner_from_path(path)
     try:
-        notebook = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        data = read_regular_file(path)
+    except OSError as error:
+        return Submission(path, fallback, _exercise_from_name(path),
+                          problem=f"could not read the file: {error.strerror or error}")
+    try:
+        notebook = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
         return Submission(path, fallback, _exercise_from_name(path),
                           problem=f"not a valid notebook: the file is not JSON ({reason})")
@@ -132,10 +144,14 @@ class Graded:
 class Grader:
     """Grades submissions with one seed, so that every learner meets the same hidden cases."""
 
-    def __init__(self, seed: int | None = None, limits: Limits | None = None, jobs: int = 2):
+    def __init__(self, seed: int | None = None, limits: Limits | None = None, jobs: int = 2,
+                 unsafe: bool = False):
+        """``unsafe``: run submissions without the sandbox, as this user, with its files and
+        environment; otherwise SandboxUnavailable says why there is no sandbox here."""
         self.seed = secrets.randbelow(2**31) if seed is None else int(seed)
         self.limits = limits or Limits()
         self.jobs = max(1, int(jobs))
+        self.jail = None if unsafe else Jail.find()
         self._judges: dict[str, Judge] = {}
 
     def judge_for(self, task) -> Judge:
@@ -153,7 +169,8 @@ class Grader:
         """Run a submission's code (in its own process); None if it cannot be run."""
         if submission.problem is not None:
             return None
-        return execute(list(submission.cells), self.requests(submission.exercise), self.limits)
+        return execute(list(submission.cells), self.requests(submission.exercise), self.limits,
+                       self.jail)
 
     def judge(self, submission: Submission, execution: Execution | None) -> Graded:
         graded = Graded(submission, execution=execution)
@@ -163,20 +180,35 @@ class Grader:
                     execution.outcomes[task.id], graded=True)
         return graded
 
+    def grade_one(self, submission: Submission) -> Graded:
+        """Run and judge one submission; if the grader itself fails on it, a note says so."""
+        try:
+            return self.judge(submission, self.run(submission))
+        except Exception as error:
+            return Graded(replace(submission, problem=(
+                f"the grader failed on this notebook ({one_line(error)}); "
+                "the other submissions were graded as usual")))
+
     def grade(self, paths: Iterable[Path],
               log: Callable[[str], None] = lambda line: None) -> list[Graded]:
-        submissions = [read_submission(path) for path in collect(paths)]
+        submissions = [_read_safely(path) for path in collect(paths)]
         for submission in submissions:
             if submission.exercise is not None:
                 self.requests(submission.exercise)  # computes the cases before the threads start
         graded = []
         with ThreadPoolExecutor(self.jobs) as pool:
-            executions = pool.map(self.run, submissions)
-            for submission, execution in zip(submissions, executions, strict=True):
-                result = self.judge(submission, execution)
+            for result in pool.map(self.grade_one, submissions):
                 graded.append(result)
                 log(_progress_line(result))
         return graded
+
+
+def _read_safely(path: Path) -> Submission:
+    try:
+        return read_submission(path)
+    except Exception as error:
+        return Submission(path, _learner_from_path(path), None, problem=(
+            f"the grader could not read this notebook ({one_line(error)})"))
 
 
 def _progress_line(graded: Graded) -> str:
@@ -203,31 +235,43 @@ def unique_learners(graded: list[Graded]) -> dict[str, list[Graded]]:
 
 
 def write_grades(graded: list[Graded], out: Path, seed: int) -> Path:
-    """grades.csv (a row per learner, a column per task, the total) and feedback/*.md."""
-    out = Path(out)
-    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    """grades.csv (a row per learner, a column per task, the total) and feedback/*.md.
+
+    Written through :class:`.OutputFolder`: never through a link, each file complete or
+    not at all. A learner whose feedback cannot be written gets a note in grades.csv.
+    """
     by_learner = unique_learners(graded)
+    unwritten: dict[str, str] = {}
+    with OutputFolder(out) as folder:
+        with folder.folder("feedback") as feedback_folder:
+            used: set[str] = set()
+            for learner, items in by_learner.items():
+                try:
+                    feedback_folder.write(f"{_file_name(learner, used)}.md",
+                                          feedback(learner, items, seed))
+                except Exception as error:
+                    unwritten[learner] = f"feedback not written ({one_line(error)})"
+        return folder.write("grades.csv", _grades_table(graded, by_learner, unwritten))
+
+
+def _grades_table(graded: list[Graded], by_learner: dict[str, list[Graded]],
+                  unwritten: dict[str, str]) -> str:
     exercises = sorted({item.submission.exercise.id for item in graded
                         if item.submission.exercise is not None})
     tasks = [task for exercise in exercises for task in EXERCISES[exercise].tasks]
     out_of = sum(task.points for task in tasks)
-    table = out / "grades.csv"
-    with table.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["learner", *(task.id for task in tasks), "total", "out_of", "notes"])
-        for learner in sorted(by_learner):
-            items = by_learner[learner]
-            points = {tid: r.points for item in items for tid, r in item.results.items()}
-            notes = "; ".join(f"{item.submission.path.name}: {item.submission.problem}"
-                              for item in items if item.submission.problem)
-            writer.writerow([learner, *(points.get(task.id, "") for task in tasks),
-                             sum(points.values()), out_of, notes])
-    used: set[str] = set()
-    for learner, items in by_learner.items():
-        name = _file_name(learner, used)
-        (out / "feedback" / f"{name}.md").write_text(feedback(learner, items, seed),
-                                                     encoding="utf-8")
-    return table
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(["learner", *(task.id for task in tasks), "total", "out_of", "notes"])
+    for learner in sorted(by_learner):
+        items = by_learner[learner]
+        points = {tid: r.points for item in items for tid, r in item.results.items()}
+        notes = "; ".join([*(f"{item.submission.path.name}: {item.submission.problem}"
+                             for item in items if item.submission.problem),
+                           *([unwritten[learner]] if learner in unwritten else [])])
+        writer.writerow([learner, *(points.get(task.id, "") for task in tasks),
+                         sum(points.values()), out_of, notes])
+    return handle.getvalue()
 
 
 def _file_name(learner: str, used: set[str]) -> str:
@@ -242,17 +286,19 @@ def _file_name(learner: str, used: set[str]) -> str:
 
 def feedback(learner: str, items: list[Graded], seed: int) -> str:
     """One learner's feedback in Markdown: every exercise, task and case."""
-    out = [f"# Feedback for {learner}", ""]
+    out = [f"# Feedback for {markdown_text(learner)}", ""]
     for item in items:
         submission = item.submission
         exercise = submission.exercise
-        title = f"{exercise.id} · {exercise.title}" if exercise else submission.path.name
+        name = markdown_code(submission.path.name)
+        title = (f"{exercise.id} · {exercise.title}" if exercise
+                 else markdown_text(submission.path.name))
         if item.execution is None:
-            out += [f"## {title}: 0 points", "", f"`{submission.path.name}`: {submission.problem}",
+            out += [f"## {title}: 0 points", "", f"{name}: {markdown_text(submission.problem)}",
                     ""]
             continue
         out += [f"## {title}: {item.points}/{exercise.points} points", "",
-                f"Notebook `{submission.path.name}`, graded on the cases you could see and "
+                f"Notebook {name}, graded on the cases you could see and "
                 f"on hidden ones (seed {seed}).", ""]
         for task in exercise.tasks:
             out.append(task_markdown(item.results[task.id]))
@@ -268,17 +314,18 @@ def _cell_problems(submission: Submission, execution: Execution) -> list[str]:
     for index, problem in sorted(execution.cell_problems.items()):
         first = next((line.strip() for line in sources.get(index, "").splitlines()
                       if line.strip()), "")
-        shown = f" (`{first[:60].replace('`', '')}`)" if first else ""
-        lines.append(f"- cell {index + 1}{shown}: {problem}")
-    lines += [f"- {note}" for note in execution.notes]
+        shown = f" ({markdown_code(first[:60])})" if first else ""
+        lines.append(f"- cell {index + 1}{shown}: {markdown_text(problem)}")
+    lines += [f"- {markdown_text(note)}" for note in execution.notes]
     return lines
 
 
 def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
-          limits: Limits | None = None, jobs: int = 2,
+          limits: Limits | None = None, jobs: int = 2, unsafe: bool = False,
           log: Callable[[str], None] = lambda line: None) -> list[Graded]:
-    """Grade every submission under ``paths`` and write the results into ``out``."""
-    grader = Grader(seed, limits, jobs)
+    """Grade every submission under ``paths`` and write the results into ``out``
+    (``unsafe``: without the sandbox, see :class:`Grader`)."""
+    grader = Grader(seed, limits, jobs, unsafe)
     start = time.monotonic()
     graded = grader.grade(paths, log)
     table = write_grades(graded, out, grader.seed)

@@ -10,6 +10,7 @@ import html
 from dataclasses import dataclass
 
 from .compare import show_arguments
+from .escaping import markdown_text
 from .judge import ERROR, NOT_ATTEMPTED_YET, PASS, TaskResult
 from .spec import Mistake
 
@@ -124,23 +125,16 @@ def task_markdown(result: TaskResult) -> str:
     view = layout(result)
     task = result.task
     out = [f"### {view.title} ({result.points}/{task.points})", "",
-           f"{view.mark} {_md(view.headline)}", ""]
-    out += [f"- {mark} {_md(text)}" for mark, text in view.lines]
+           f"{view.mark} {markdown_text(view.headline)}", ""]
+    out += [f"- {mark} {markdown_text(text)}" for mark, text in view.lines]
     if view.lines:
         out.append("")
-    out += [f"{_md(line)}  " for line in view.footer]
+    out += [f"{markdown_text(line)}  " for line in view.footer]
     return "\n".join(out).rstrip() + "\n"
 
 
 def _mark_html(mark: str) -> str:
     return f'<span style="color:{_COLOURS[mark]};font-weight:bold">{mark}</span>'
-
-
-def _md(text: str) -> str:
-    # Formulas in feedback use *, _ and | as themselves; Markdown must not take them as syntax.
-    for special in ("\\", "*", "_", "|", "`", "<", ">"):
-        text = text.replace(special, "\\" + special)
-    return text
 
 
 @dataclass(frozen=True)

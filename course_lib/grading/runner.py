@@ -7,8 +7,10 @@ and writes one JSON line per finished step to the file descriptor FD:
 
     {"event": "ready"}
     {"event": "cell", "index": 4, "error": null}           one per code cell run
-    {"event": "case", "task": "ex02.q1", "case": 0, "outcome": {...}}
+    {"event": "case", "task": "ex02.q1", "case": 0, "outcome": {...}, "after": {...}}
     {"event": "done"}
+
+``after`` is the arguments as the call left them, for the grader to see what it changed.
 
 Nothing here judges anything, and nothing it sends is trusted: the grader checks every
 line against the steps it expects and compares answers in its own process. The grader
@@ -28,7 +30,7 @@ import sys
 import types
 
 from .calling import ERROR, MISSING, Outcome, call_learner, one_line
-from .plain import decode
+from .plain import decode, encode_answer
 
 # %%time, %%timeit and %%capture wrap ordinary Python; other cell magics (%%bash …) do not.
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture")
@@ -72,9 +74,12 @@ class _Discard(io.TextIOBase):
 
 
 def _limit_resources(limits: dict) -> None:
+    # Soft and hard alike, before any of the submission's code: it cannot raise them again.
     memory, cpu, files = int(limits["memory_bytes"]), int(limits["cpu_seconds"]), 64 * 2**20
+    processes = int(limits["processes"])
     for kind, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, cpu),
-                        (resource.RLIMIT_FSIZE, files), (resource.RLIMIT_CORE, 0)):
+                        (resource.RLIMIT_FSIZE, files), (resource.RLIMIT_CORE, 0),
+                        (resource.RLIMIT_NPROC, processes)):
         try:
             resource.setrlimit(kind, (value, value))
         except (ValueError, OSError):
@@ -124,13 +129,12 @@ def run_cell(source: str, namespace: dict, seconds: float) -> str | None:
     return None
 
 
-def run_case(namespace: dict, name: str, kwargs_data: dict, seconds: float) -> Outcome | None:
-    """Call the learner's function ``name`` on one case the grader chose; None if the call
-    did not finish in time."""
+def run_case(namespace: dict, name: str, kwargs: dict, seconds: float) -> Outcome | None:
+    """Call the learner's function ``name`` on one case the grader chose (decoded into
+    ``kwargs``, which the call may change); None if the call did not finish in time."""
     if name not in namespace:
         return Outcome(MISSING, detail=f"{name} is not defined: did the cell that defines it "
                                        "run without errors?")
-    kwargs = {str(key): decode(value) for key, value in kwargs_data.items()}
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         return call_learner(namespace[name], kwargs)
@@ -159,13 +163,15 @@ def main(argv: list[str]) -> None:
         # One endless loop is enough: the task's other cases would only each wait it out.
         late = None
         for number, kwargs_data in enumerate(call["cases"]):
-            outcome = late or run_case(namespace, call["name"], kwargs_data, seconds)
+            kwargs = {str(key): decode(value) for key, value in kwargs_data.items()}
+            outcome = late or run_case(namespace, call["name"], kwargs, seconds)
             if outcome is None:
                 outcome = Outcome(ERROR, detail=f"did not finish within {seconds:g} s "
                                                 "(the time limit)")
                 late = Outcome(ERROR, detail="not run: an earlier case did not finish in time")
             send({"event": "case", "task": call["task"], "case": number,
-                  "outcome": outcome.to_plain()})
+                  "outcome": outcome.to_plain(),
+                  "after": {key: encode_answer(value) for key, value in kwargs.items()}})
     send({"event": "done"})
     # Threads or atexit handlers a submission left behind must not keep the process alive.
     os._exit(0)

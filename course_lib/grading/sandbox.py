@@ -1,16 +1,18 @@
 """Running one submission in its own process, with time limits, and collecting plain answers.
 
 The grading process starts ``python -m course_lib.grading.runner`` for the submission,
-sends it the cells and the inputs it chose, and reads back one JSON line per step. It
-enforces the limits itself, by the clock: a cell or a call that runs past the limit
-per cell, or a submission past its total limit, has its whole process group killed.
-A cell that hangs or ends the process (``os._exit``) is then skipped in a fresh
-process, so one bad cell costs only what depends on it. Whatever arrives is checked
-against the step the grader expects next; a process that sends anything else is
-stopped and gets no credit for what it had not yet answered.
+inside the sandbox of :mod:`.jail`, sends it the cells and the inputs it chose, and reads
+back one JSON line per step. It enforces the limits itself, by the clock: a cell or a
+call that runs past the limit per cell, or a submission past its total limit, has its
+sandbox killed, with every process in it. A cell that hangs or ends the process
+(``os._exit``) is then skipped in a fresh sandbox, so one bad cell costs only what
+depends on it. Whatever arrives is checked against the step the grader expects next; a
+process that sends anything else is stopped and gets no credit for what it had not yet
+answered. Whether a call changed its inputs is decided here too, from the arguments as
+the call left them, against the grader's own copy of what it sent.
 
-This is isolation for grading, not a security sandbox: the submission runs with the
-grader's user rights (in a scratch directory, with memory and file-size limits).
+Without a jail (``--unsafe``) the submission runs with the grader's user, environment
+and files, in a scratch folder, and only its process group is killed.
 """
 
 from __future__ import annotations
@@ -23,16 +25,25 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .calling import CRASHED, NOT_RUN, TIMEOUT, Outcome
+from .calling import CRASHED, NOT_RUN, TIMEOUT, Outcome, changed_in_place
 from .display import GRADER_ENV
+from .jail import Jail
+from .plain import decode
+from .scratch import scratch_folder
 
 STARTUP_SECONDS = 30.0
 GRACE_SECONDS = 1.0
 MAX_LINE = 4 * 2**20
 MAX_BYTES = 32 * 2**20
+# A submission's own processes and threads; the exercises need one.
+PROCESSES = 16
+# How long the kernel may take to kill what is left in a sandbox.
+TEARDOWN_SECONDS = 10.0
 DONE = ("done",)
 
 
@@ -109,9 +120,9 @@ class _Lines:
 
 
 def execute(cells: list[tuple[int, str]], calls: list[CallRequest],
-            limits: Limits | None = None) -> Execution:
-    """Run the code ``cells`` (index, source), then the ``calls``; never raises for anything
-    the submission does."""
+            limits: Limits | None, jail: Jail | None) -> Execution:
+    """Run the code ``cells`` (index, source), then the ``calls``, in ``jail`` (None: without
+    a sandbox); never raises for anything the submission does."""
     limits = limits or Limits()
     start = time.monotonic()
     deadline = start + limits.total_seconds
@@ -122,7 +133,7 @@ def execute(cells: list[tuple[int, str]], calls: list[CallRequest],
         pending = [call for call in calls if result.outcomes[call.task_id][0] is None]
         todo = [(index, source) for index, source in cells if index not in skipped]
         try:
-            _attempt(todo, pending, limits, deadline, result)
+            _attempt(todo, pending, limits, deadline, result, jail)
             break
         except _Stop as stop:
             if not _recover(stop, pending, limits, deadline, result, skipped):
@@ -179,46 +190,117 @@ def _fill(result, pending, detail):
                 outcomes[number] = Outcome(NOT_RUN, detail=detail)
 
 
-def _environment() -> dict[str, str]:
+def _unsafe_environment() -> dict[str, str]:
     env = dict(os.environ)
     package_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     env[GRADER_ENV] = "1"
     env["MPLBACKEND"] = "Agg"
-    # Two submissions share two cores; BLAS threads would only fight over them.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = "1"
     return env
 
 
-def _attempt(todo, pending, limits, deadline, result) -> None:
+def _attempt(todo, pending, limits, deadline, result, jail) -> None:
     job = {
         "cells": [{"index": index, "source": source} for index, source in todo],
         "calls": [{"task": c.task_id, "name": c.name, "cases": c.cases} for c in pending],
         "limits": {"cell_seconds": limits.cell_seconds, "memory_bytes": limits.memory_bytes,
-                   "cpu_seconds": int(limits.total_seconds) + 5},
+                   "cpu_seconds": int(limits.total_seconds) + 5, "processes": PROCESSES},
     }
     steps = [("cell", index) for index, _ in todo]
     steps += [("case", c.task_id, number) for c in pending for number in range(len(c.cases))]
+    sent = {(c.task_id, number): case for c in pending for number, case in enumerate(c.cases)}
     read_end, write_end = os.pipe()
-    with tempfile.TemporaryDirectory(prefix="grading-") as scratch, \
-            tempfile.TemporaryFile() as errors:
+    start = _start_jailed if jail is not None else _start_unsafe
+    with tempfile.TemporaryFile() as errors:
         try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "course_lib.grading.runner", str(write_end)],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
-                pass_fds=(write_end,), cwd=scratch, env=_environment(),
-                start_new_session=True)
-        finally:
-            os.close(write_end)
-        try:
-            _talk(process, job, steps, _Lines(read_end), limits, deadline, result, errors)
+            with start(jail, write_end, errors) as process:
+                os.close(write_end)
+                write_end = None
+                _talk(process, job, steps, _Lines(read_end), limits, deadline, result, errors,
+                      sent)
         finally:
             os.close(read_end)
-            _kill(process)
+            if write_end is not None:
+                os.close(write_end)
 
 
-def _talk(process, job, steps, lines, limits, deadline, result, errors) -> None:
+RUNNER = [sys.executable, "-m", "course_lib.grading.runner"]
+
+
+@contextmanager
+def _start_jailed(jail: Jail, write_end: int, errors) -> Iterator[subprocess.Popen]:
+    info_read, info_write = os.pipe()
+    with jail.user() as uid:
+        try:
+            process = subprocess.Popen(
+                jail.command([*RUNNER, str(write_end)], uid, info_fd=info_write),
+                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
+                pass_fds=(write_end, info_write))
+        except OSError as error:
+            os.close(info_read)
+            raise _Stop("crashed", f"bubblewrap did not start: {error}") from None
+        finally:
+            os.close(info_write)
+        first = _first_process(info_read)
+        try:
+            yield process
+        finally:
+            _kill_sandbox(process, first)
+
+
+def _first_process(info_read: int) -> int | None:
+    """A pidfd for the sandbox's first process, from what bubblewrap wrote; None if none."""
+    data = b""
+    try:
+        while len(data) < 4096:
+            ready, _, _ = select.select([info_read], [], [], STARTUP_SECONDS)
+            chunk = os.read(info_read, 4096) if ready else b""
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(info_read)
+    try:
+        pid = json.loads(data)["child-pid"]
+        return os.pidfd_open(int(pid))
+    except (ValueError, KeyError, TypeError, OSError):
+        return None
+
+
+def _kill_sandbox(process: subprocess.Popen, first: int | None) -> None:
+    # The sandbox's first process is the init of its PID namespace: once it is gone, the
+    # kernel has killed every process that was in it.
+    process.kill()
+    if first is not None:
+        try:
+            signal.pidfd_send_signal(first, signal.SIGKILL)
+            select.select([first], [], [], TEARDOWN_SECONDS)
+        except OSError:
+            pass
+        finally:
+            os.close(first)
+    process.wait()
+
+
+@contextmanager
+def _start_unsafe(jail: None, write_end: int, errors) -> Iterator[subprocess.Popen]:
+    with scratch_folder() as scratch:
+        try:
+            process = subprocess.Popen(
+                [*RUNNER, str(write_end)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                stderr=errors, pass_fds=(write_end,), cwd=scratch, env=_unsafe_environment(),
+                start_new_session=True)
+        except OSError as error:
+            raise _Stop("crashed", f"Python did not start: {error}") from None
+        try:
+            yield process
+        finally:
+            _kill_group(process)
+
+
+def _talk(process, job, steps, lines, limits, deadline, result, errors, sent) -> None:
     step = None
     try:
         try:
@@ -230,7 +312,7 @@ def _talk(process, job, steps, lines, limits, deadline, result, errors) -> None:
         for step in steps:
             step_deadline = time.monotonic() + limits.cell_seconds + GRACE_SECONDS
             message = lines.next(min(deadline, step_deadline))
-            _take(message, step, result)
+            _take(message, step, result, sent)
         step = DONE
         _expect(lines.next(min(deadline, time.monotonic() + GRACE_SECONDS)), {"event": "done"})
     except _Stop as stop:
@@ -253,7 +335,7 @@ def _parse(line: bytes):
         raise _Stop("violation", "sent something that is not a JSON message") from None
 
 
-def _take(line: bytes, step, result) -> None:
+def _take(line: bytes, step, result, sent) -> None:
     message = _parse(line)
     if not isinstance(message, dict):
         raise _Stop("violation", "sent a message the grader did not expect")
@@ -266,17 +348,26 @@ def _take(line: bytes, step, result) -> None:
             result.cell_problems[step[1]] = error[:300]
         return
     _, task_id, number = step
-    if (set(message) != {"event", "task", "case", "outcome"} or message["event"] != "case"
-            or message["task"] != task_id or message["case"] != number):
+    if (set(message) != {"event", "task", "case", "outcome", "after"}
+            or message["event"] != "case" or message["task"] != task_id
+            or message["case"] != number):
         raise _Stop("violation", "sent a message the grader did not expect")
     try:
-        result.outcomes[task_id][number] = Outcome.from_plain(message["outcome"])
+        outcome = Outcome.from_plain(message["outcome"])
     except ValueError as error:
         raise _Stop("violation", f"sent a malformed answer ({error})") from None
+    before, after = sent[task_id, number], message["after"]
+    if not isinstance(after, dict) or set(after) != set(before):
+        raise _Stop("violation", "sent back arguments that are not the ones it was given")
+    # What the submission says about its inputs is ignored: the grader compares its own copy.
+    changed = changed_in_place({name: decode(value) for name, value in before.items()},
+                               {name: decode(value) for name, value in after.items()})
+    result.outcomes[task_id][number] = replace(outcome, mutated=changed)
 
 
-def _kill(process: subprocess.Popen) -> None:
-    # The whole group: a submission may have started processes of its own.
+def _kill_group(process: subprocess.Popen) -> None:
+    # The whole group: a submission may have started processes of its own (but a process
+    # that left the group, or the session, outlives it: only the sandbox prevents that).
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
