@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
               "whatever this user can", file=sys.stderr)
     try:
         grade(args.submissions, args.out, seed=args.seed, limits=limits, jobs=args.jobs,
-              unsafe=args.unsafe, log=lambda line: print(terminal_text(line)))
+              unsafe=args.unsafe, log=print)
     except SandboxUnavailable as error:
         print(f"error: no sandbox to grade in: {error}. Install bubblewrap, or give --unsafe "
               "to grade without a sandbox (only for submissions you trust)", file=sys.stderr)

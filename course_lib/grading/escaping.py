@@ -26,9 +26,14 @@ def _shown(match: re.Match) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate (which UTF-8 cannot encode) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", str(text))
+
+
 def readable(text: str) -> str:
     """``text`` with its control characters shown as codes and lone surrogates as U+FFFD."""
-    return _CONTROL.sub(_shown, _SURROGATE.sub("\ufffd", str(text)))
+    return _CONTROL.sub(_shown, without_surrogates(text))
 
 
 def terminal_text(text: str) -> str:

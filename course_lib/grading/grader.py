@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .calling import one_line
-from .escaping import markdown_code, markdown_text
+from .escaping import markdown_code, markdown_text, terminal_text
 from .jail import Jail
 from .judge import Judge, TaskResult
 from .outputs import OutputFolder
@@ -199,7 +199,7 @@ class Grader:
         with ThreadPoolExecutor(self.jobs) as pool:
             for result in pool.map(self.grade_one, submissions):
                 graded.append(result)
-                log(_progress_line(result))
+                log(terminal_text(_progress_line(result)))
         return graded
 
 
@@ -329,6 +329,6 @@ def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
     start = time.monotonic()
     graded = grader.grade(paths, log)
     table = write_grades(graded, out, grader.seed)
-    log(f"graded {len(graded)} submissions in {time.monotonic() - start:.1f} s "
-        f"(hidden cases from seed {grader.seed}): {table}")
+    log(terminal_text(f"graded {len(graded)} submissions in {time.monotonic() - start:.1f} s "
+                      f"(hidden cases from seed {grader.seed}): {table}"))
     return graded

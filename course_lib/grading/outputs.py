@@ -15,6 +15,8 @@ import secrets
 import stat
 from pathlib import Path
 
+from .escaping import without_surrogates
+
 
 class OutputError(OSError):
     """A file could not be written into the output folder; the message says which and why."""
@@ -70,9 +72,9 @@ class OutputFolder:
         return OutputFolder(self.path / name, fd)
 
     def write(self, name: str, text: str) -> Path:
-        """Write ``text`` (UTF-8; a lone surrogate becomes '?') as the file ``name``."""
+        """Write ``text`` (UTF-8; a lone surrogate becomes U+FFFD) as the file ``name``."""
         _checked_name(name)
-        data = text.encode("utf-8", "replace")
+        data = without_surrogates(text).encode("utf-8")
         temporary = f".{name}.{secrets.token_hex(6)}.tmp"
         try:
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
