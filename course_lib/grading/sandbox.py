@@ -196,6 +196,7 @@ def _unsafe_environment() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     env[GRADER_ENV] = "1"
     env["MPLBACKEND"] = "Agg"
+    # Two submissions share two cores; BLAS threads would only fight over them.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = "1"
     return env
