@@ -15,6 +15,10 @@ import numpy as np
 
 from .plain import Unreadable
 
+# Arrays longer than this print shortened, so a difference is shown entry by entry instead.
+SHOWN_IN_FULL = 8
+SHOWN_ENTRIES = 3
+
 
 def read_answer(value: Any, expected: Any, names: Sequence[str] = ()) -> tuple[Any, str | None]:
     """``(answer, None)`` with the answer in the form of ``expected``, or ``(None, problem)``."""
@@ -109,38 +113,68 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def show_difference(expected: Any, answer: Any, names: Sequence[str] = ()) -> str:
-    """'expected …, got …' for the parts that differ, with just enough digits to see it."""
+def show_difference(expected: Any, answer: Any, names: Sequence[str] = (),
+                    rtol: float = 0.0, atol: float = 0.0) -> str:
+    """'expected …, got …' for the parts that differ (beyond rtol/atol), each pair of numbers
+    with the same number of significant digits, as few as make the two visibly differ."""
     if isinstance(expected, tuple):
         parts = [
-            f"{_item_name(names, i)}: {show_difference(e, a)}"
+            f"{_item_name(names, i)}: {show_difference(e, a, rtol=rtol, atol=atol)}"
             for i, (e, a) in enumerate(zip(expected, answer, strict=True))
-            if not agree(a, e, rtol=0, atol=0)
+            if not agree(a, e, rtol, atol)
         ]
         return "; ".join(parts)
     if isinstance(expected, str):
         return f"expected '{expected}', got '{answer}'"
-    for digits in range(4, 13):
-        shown_expected, shown_answer = show(expected, digits), show(answer, digits)
-        if shown_expected != shown_answer:
+    expected, answer = np.asarray(expected, dtype=np.float64), np.asarray(answer, dtype=np.float64)
+    if expected.size <= SHOWN_IN_FULL:
+        shown_expected, shown_answer = _shown_apart(expected, answer)
+        return f"expected {shown_expected}, got {shown_answer}"
+    # A shortened print ("[1, 2, 3, ..., 8, 9]") can look the same for both: name the entries.
+    wrong = np.flatnonzero(~np.isclose(answer, expected, rtol=rtol, atol=atol, equal_nan=True))
+    entries = []
+    for flat in wrong[:SHOWN_ENTRIES]:
+        where = np.unravel_index(flat, expected.shape)
+        shown_expected, shown_answer = _shown_apart(expected.ravel()[flat], answer.ravel()[flat])
+        entries.append(f"[{', '.join(map(str, where))}] expected {shown_expected}, "
+                       f"got {shown_answer}")
+    more = f"; and {wrong.size - SHOWN_ENTRIES} more" if wrong.size > SHOWN_ENTRIES else ""
+    return (f"{wrong.size} of {expected.size} entries differ: " + "; ".join(entries) + more)
+
+
+def _shown_apart(expected: np.ndarray, answer: np.ndarray) -> tuple[str, str]:
+    """Both values with the same significant digits, from 4 up until they print differently;
+    trailing zeros are kept, so that 8.630e-05 and 8.629e-05 show they differ in one digit."""
+    for digits in range(4, 18):
+        shown = show(expected, digits, keep_zeros=True), show(answer, digits, keep_zeros=True)
+        if shown[0] != shown[1]:
             break
-    return f"expected {shown_expected}, got {shown_answer}"
+    return shown
 
 
-def show(value: Any, digits: int = 4) -> str:
-    """A number or an array, compactly, with ``digits`` significant digits."""
+def show(value: Any, digits: int = 4, keep_zeros: bool = False) -> str:
+    """A number or an array, compactly, with ``digits`` significant digits (all of them,
+    trailing zeros included, with ``keep_zeros``)."""
     if isinstance(value, tuple):
-        return "(" + ", ".join(show(item, digits) for item in value) + ")"
+        return "(" + ", ".join(show(item, digits, keep_zeros) for item in value) + ")"
     if isinstance(value, str):
         return repr(value)
     # Adding 0.0 turns −0.0 into 0.0, which is what a reader expects to see.
     array = np.asarray(value, dtype=np.float64) + 0.0
     if array.ndim == 0:
-        return f"{float(array):.{digits}g}"
+        return _number(float(array), digits, keep_zeros)
     return np.array2string(
-        array, separator=", ", threshold=8, edgeitems=3, max_line_width=10_000,
-        formatter={"float_kind": lambda x: f"{x:.{digits}g}"},
+        array, separator=", ", threshold=SHOWN_IN_FULL, edgeitems=3, max_line_width=10_000,
+        formatter={"float_kind": lambda x: _number(x, digits, keep_zeros)},
     )
+
+
+def _number(x: float, digits: int, keep_zeros: bool) -> str:
+    if not keep_zeros:
+        return f"{x:.{digits}g}"
+    text = f"{x:#.{digits}g}"
+    # "#" keeps the zeros but also leaves a bare point behind a whole number: 100. → 100
+    return text.replace(".e", "e") if ".e" in text else text.removesuffix(".")
 
 
 def show_arguments(kwargs: dict) -> str:
