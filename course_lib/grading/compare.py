@@ -127,49 +127,65 @@ def show_difference(expected: Any, answer: Any, names: Sequence[str] = (),
     if isinstance(expected, str):
         return f"expected '{expected}', got '{answer}'"
     expected, answer = np.asarray(expected, dtype=np.float64), np.asarray(answer, dtype=np.float64)
+    differ = ~np.isclose(answer, expected, rtol=rtol, atol=atol, equal_nan=True)
     if expected.size <= SHOWN_IN_FULL:
-        shown_expected, shown_answer = _shown_apart(expected, answer)
+        shown_expected, shown_answer = _shown_apart(expected, answer, differ)
         return f"expected {shown_expected}, got {shown_answer}"
     # A shortened print ("[1, 2, 3, ..., 8, 9]") can look the same for both: name the entries.
-    wrong = np.flatnonzero(~np.isclose(answer, expected, rtol=rtol, atol=atol, equal_nan=True))
+    wrong = np.flatnonzero(differ)
     entries = []
     for flat in wrong[:SHOWN_ENTRIES]:
         where = np.unravel_index(flat, expected.shape)
-        shown_expected, shown_answer = _shown_apart(expected.ravel()[flat], answer.ravel()[flat])
+        shown_expected, shown_answer = _shown_apart(expected.ravel()[flat],
+                                                    answer.ravel()[flat], np.True_)
         entries.append(f"[{', '.join(map(str, where))}] expected {shown_expected}, "
                        f"got {shown_answer}")
     more = f"; and {wrong.size - SHOWN_ENTRIES} more" if wrong.size > SHOWN_ENTRIES else ""
     return (f"{wrong.size} of {expected.size} entries differ: " + "; ".join(entries) + more)
 
 
-def _shown_apart(expected: np.ndarray, answer: np.ndarray) -> tuple[str, str]:
-    """Both values with the same significant digits, from 4 up until they print differently;
-    trailing zeros are kept, so that 8.630e-05 and 8.629e-05 show they differ in one digit."""
+def _shown_apart(expected: np.ndarray, answer: np.ndarray, differ) -> tuple[str, str]:
+    """Both values printed in full, each entry that differs (``differ``) with the same
+    significant digits in both, from 4 up until it prints differently. Those entries keep
+    their trailing zeros, so that 8.630e-05 against 8.629e-05 shows one digit apart."""
+    shape = np.shape(expected)
+    differ = np.broadcast_to(differ, shape).ravel()
+    expected, answer = np.ravel(expected) + 0.0, np.ravel(answer) + 0.0
     for digits in range(4, 18):
-        shown = show(expected, digits, keep_zeros=True), show(answer, digits, keep_zeros=True)
-        if shown[0] != shown[1]:
+        shown = [[_number(x, digits, keep_zeros=True) if wrong else _number(x, 4)
+                  for x, wrong in zip(values, differ, strict=True)]
+                 for values in (expected, answer)]
+        if all(e != a for e, a, wrong in zip(*shown, differ, strict=True) if wrong):
             break
-    return shown
+    return tuple(_nested(texts, shape) for texts in shown)
 
 
-def show(value: Any, digits: int = 4, keep_zeros: bool = False) -> str:
-    """A number or an array, compactly, with ``digits`` significant digits (all of them,
-    trailing zeros included, with ``keep_zeros``)."""
+def _nested(texts: list[str], shape: tuple[int, ...]) -> str:
+    """Entries printed flat, laid out as an array of ``shape``: 1.5 or [1.5, 2] or [[1, 2]]."""
+    if not shape:
+        return texts[0]
+    step = len(texts) // shape[0] if shape[0] else 0
+    return "[" + ", ".join(_nested(texts[i * step:(i + 1) * step], shape[1:])
+                           for i in range(shape[0])) + "]"
+
+
+def show(value: Any, digits: int = 4) -> str:
+    """A number or an array, compactly, with ``digits`` significant digits."""
     if isinstance(value, tuple):
-        return "(" + ", ".join(show(item, digits, keep_zeros) for item in value) + ")"
+        return "(" + ", ".join(show(item, digits) for item in value) + ")"
     if isinstance(value, str):
         return repr(value)
     # Adding 0.0 turns −0.0 into 0.0, which is what a reader expects to see.
     array = np.asarray(value, dtype=np.float64) + 0.0
     if array.ndim == 0:
-        return _number(float(array), digits, keep_zeros)
+        return _number(float(array), digits)
     return np.array2string(
         array, separator=", ", threshold=SHOWN_IN_FULL, edgeitems=3, max_line_width=10_000,
-        formatter={"float_kind": lambda x: _number(x, digits, keep_zeros)},
+        formatter={"float_kind": lambda x: _number(x, digits)},
     )
 
 
-def _number(x: float, digits: int, keep_zeros: bool) -> str:
+def _number(x: float, digits: int, keep_zeros: bool = False) -> str:
     if not keep_zeros:
         return f"{x:.{digits}g}"
     text = f"{x:#.{digits}g}"

@@ -99,3 +99,12 @@ def test_a_plateau_answer_with_one_late_cut_points_at_the_epoch():
         assert re.search(r"\d+ of \d+ entries differ: \[\d+\] expected ", case.detail)
         assert "..." not in case.detail
     assert "Likely mistake: rate recorded before the epoch's update." in text
+
+
+def test_in_a_short_array_only_the_entries_that_differ_get_the_extra_digits():
+    expected, answer = np.array([0.0, 0.0, 0.85, -0.85]), np.array([0.0, 0.0, 0.85, 0.0])
+    assert show_difference(expected, answer, rtol=1e-6, atol=1e-9) == (
+        "expected [0, 0, 0.85, -0.8500], got [0, 0, 0.85, 0.000]")
+    matrix = np.array([[0.9, -0.05], [1.0, 2.0]])
+    assert show_difference(matrix, matrix * [[1, -1], [1, 1]], rtol=1e-6, atol=1e-9) == (
+        "expected [[0.9, -0.05000], [1, 2]], got [[0.9, 0.05000], [1, 2]]")

@@ -1,0 +1,185 @@
+"""What the grader writes: grades.csv for the LMS, and one feedback file per learner to hand back.
+
+grades.csv has one row per learner and these columns:
+
+- ``learner``: the learner's id, their folder's or file's name exactly;
+- ``name``: the name in the notebooks' metadata (``"course": {"learner": …}``), if any;
+- per exercise, a column per task (``ex02.q1`` …) and the subtotal (``ex02 total``), left
+  empty for an exercise the learner handed nothing in for;
+- ``total`` and ``out_of`` (the points of every exercise in the run);
+- ``feedback``: the learner's feedback file, relative to the output folder;
+- ``notes``: which notebook counted and which were set aside, notebooks not graded, and
+  every timeout and crash.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+``'``, so that no spreadsheet runs it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .report import task_markdown
+from .tasks import EXERCISES
+
+if TYPE_CHECKING:
+    from .grader import ExerciseGrade, Graded, LearnerGrade
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """``cell`` as a spreadsheet shows it as text: a leading ' before a formula's first sign."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def columns(exercise_ids: list[str]) -> list[str]:
+    header = ["learner", "name"]
+    for exercise_id in exercise_ids:
+        header += [task.id for task in EXERCISES[exercise_id].tasks] + [f"{exercise_id} total"]
+    return header + ["total", "out_of", "feedback", "notes"]
+
+
+def write_grades(grades: list[LearnerGrade], out: Path, seed: int) -> Path:
+    """grades.csv and feedback/<learner>.md in ``out``; returns the path of grades.csv."""
+    out = Path(out)
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    exercise_ids = sorted({e for grade in grades for e in grade.exercises})
+    out_of = sum(EXERCISES[e].points for e in exercise_ids)
+    used: set[str] = set()
+    table = out / "grades.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(columns(exercise_ids))
+        for grade in grades:
+            feedback_file = f"feedback/{file_name(grade.id, used)}.md"
+            (out / feedback_file).write_text(feedback(grade, seed), encoding="utf-8")
+            row = [grade.id, grade.name]
+            for exercise_id in exercise_ids:
+                handed_in = grade.exercises.get(exercise_id)
+                results = handed_in.counted.results if handed_in else {}
+                row += [results[task.id].points if task.id in results else ""
+                        for task in EXERCISES[exercise_id].tasks]
+                row.append(handed_in.points if handed_in else "")
+            row += [grade.points, out_of, feedback_file, "; ".join(notes(grade))]
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return table
+
+
+def notes(grade: LearnerGrade) -> list[str]:
+    """Everything about a learner's row that the numbers do not say."""
+    found = []
+    for e in grade.exercises.values():
+        counted = e.counted
+        if e.set_aside:
+            aside = ", ".join(f"{g.submission.label} ({g.points}/{e.exercise.points})"
+                              for g in e.set_aside)
+            found.append(f"{e.exercise.id}: counted {counted.submission.label} "
+                         f"({e.points}/{e.exercise.points}), set aside {aside}")
+        found += _notebook_notes(counted)
+        for g in e.set_aside:
+            found += _notebook_notes(g)
+    found += [f"not graded: {s.label} ({s.problem})" for s in grade.not_graded]
+    if not grade.learner.submissions:
+        others = grade.learner.other_files
+        found.append("no notebook found" + (f" ({others} other files)" if others else ""))
+    return found
+
+
+def _notebook_notes(graded: Graded) -> list[str]:
+    submission = graded.submission
+    found = []
+    if submission.problem:
+        found.append(f"{submission.label}: {submission.problem}")
+    named = submission.exercise.id if submission.exercise else None
+    if submission.matched_by == "its stamp" and _exercise_in_file_name(submission) not in (
+            None, named):
+        found.append(f"{submission.label}: graded as {named}, the exercise it is stamped with")
+    found += [f"{submission.label}: {kind}: {text}" for kind, text in graded.troubles]
+    return found
+
+
+def _exercise_in_file_name(submission) -> str | None:
+    found = re.search(r"ex\d\d", submission.path.stem)
+    return found.group(0) if found and found.group(0) in EXERCISES else None
+
+
+def file_name(learner: str, used: set[str]) -> str:
+    """A file name for a learner's feedback: their id with anything unsafe replaced by _,
+    numbered when two ids would give the same name."""
+    base = re.sub(r"[^\w.-]+", "_", learner).strip("._") or "learner"
+    name, number = base, 1
+    while name.lower() in used:
+        number += 1
+        name = f"{base}_{number}"
+    used.add(name.lower())
+    return name
+
+
+def feedback(grade: LearnerGrade, seed: int) -> str:
+    """One learner's feedback in Markdown: every exercise, task and case of the notebooks that
+    count, and what happened to every other notebook they handed in."""
+    title = grade.id + (f" ({grade.name})" if grade.name and grade.name != grade.id else "")
+    out = [f"# Feedback for {_plain(title)}", ""]
+    for e in grade.exercises.values():
+        out += _exercise_feedback(e, seed)
+    if grade.not_graded:
+        out += ["## Not graded", ""]
+        out += [f"- `{_code(s.label)}`: {s.problem}" for s in grade.not_graded]
+        out.append("")
+    if not grade.learner.submissions:
+        out += ["No notebook (.ipynb) was found in what you handed in.", ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _exercise_feedback(e: ExerciseGrade, seed: int) -> list[str]:
+    exercise, counted = e.exercise, e.counted
+    submission = counted.submission
+    out = [f"## {exercise.id} · {exercise.title}: {e.points}/{exercise.points} points", ""]
+    if counted.execution is None:
+        out += [f"`{_code(submission.label)}`: {submission.problem}", ""]
+    else:
+        out += [f"Notebook `{_code(submission.label)}`, graded on the cases you could see and "
+                f"on hidden ones (seed {seed}).", ""]
+    if e.set_aside:
+        out += ["You handed in more than one notebook for this exercise. Each was graded and "
+                "the best one counts:", ""]
+        out += [f"- `{_code(g.submission.label)}`: {g.points}/{exercise.points}, set aside"
+                for g in e.set_aside]
+        out.append("")
+    if counted.execution is not None:
+        for task in exercise.tasks:
+            out.append(task_markdown(counted.results[task.id]))
+        problems = _cell_problems(counted)
+        if problems:
+            out += ["### While running the notebook", "", *problems, ""]
+    return out
+
+
+def _cell_problems(graded: Graded) -> list[str]:
+    sources = dict(graded.submission.cells)
+    execution = graded.execution
+    lines = []
+    for index, problem in sorted(execution.cell_problems.items()):
+        first = next((line.strip() for line in sources.get(index, "").splitlines()
+                      if line.strip()), "")
+        shown = f" (`{_code(first[:60])}`)" if first else ""
+        lines.append(f"- cell {index + 1}{shown}: {problem}")
+    lines += [f"- {note}" for note in execution.notes]
+    return lines
+
+
+def _code(text: str) -> str:
+    """Text for inside `…`: a backtick would end the code span."""
+    return text.replace("`", "'")
+
+
+def _plain(text: str) -> str:
+    for special in ("\\", "*", "_", "`", "<", ">", "[", "]", "#"):
+        text = text.replace(special, "\\" + special)
+    return text
