@@ -11,7 +11,7 @@ import pytest
 
 from course_lib.grading import EXERCISES
 from course_lib.grading.__main__ import main
-from course_lib.grading.grader import grade
+from course_lib.grading.grader import grade, summary
 from course_lib.grading.learners import read_submission
 from course_lib.grading.runner import python_source
 from course_lib.grading.sandbox import Limits
@@ -296,3 +296,22 @@ def test_feedback_files_are_safe_names_and_do_not_collide(tmp_path):
     assert file_name("Zoë Q.", used) == "Zoë_Q"
     assert file_name("zoë q", used) == "zoë_q_2"
     assert os.sep not in file_name("a/b", used)
+
+
+@pytest.mark.slow
+def test_notes_and_the_summary_name_every_timeout_and_crash(hostile_run):
+    by_learner, out, _ = hostile_run
+    rows = {row["learner"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    for learner in ("loops", "stubborn_loop", "cell_loops"):
+        assert "timeout: " in rows[learner]["notes"], learner
+    for learner in ("hard_exit", "exit_in_function", "forged"):
+        assert "crash: " in rows[learner]["notes"], learner
+    assert "timeout" not in rows["good"]["notes"] and "crash" not in rows["good"]["notes"]
+    lines = summary(list(by_learner.values()))
+    timeouts = lines.index(next(line for line in lines if line.startswith("timeouts: ")))
+    crashes = lines.index(next(line for line in lines if line.startswith("crashes: ")))
+    timed_out = {line.split(":")[0].strip() for line in lines[timeouts + 1:crashes]}
+    crashed = {line.split(":")[0].strip() for line in lines[crashes + 1:]}
+    assert {"loops", "stubborn_loop", "cell_loops"} <= timed_out
+    assert {"hard_exit", "exit_in_function", "forged"} <= crashed
+    assert "good" not in timed_out | crashed
