@@ -62,8 +62,9 @@ def write_grades(grades: list[LearnerGrade], out: Path, seed: int) -> Path:
             row = [grade.id, grade.name]
             for exercise_id in exercise_ids:
                 handed_in = grade.exercises.get(exercise_id)
-                results = handed_in.counted.results if handed_in else {}
-                row += [results[task.id].points if task.id in results else ""
+                # A notebook handed in but unreadable earns 0 on each task, not a blank.
+                row += [(handed_in.counted.results[task.id].points
+                         if task.id in handed_in.counted.results else 0) if handed_in else ""
                         for task in EXERCISES[exercise_id].tasks]
                 row.append(handed_in.points if handed_in else "")
             row += [grade.points, out_of, feedback_file, "; ".join(notes(grade))]

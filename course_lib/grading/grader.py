@@ -234,6 +234,10 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
     if unknown:
         lines.append("not graded:")
         lines += [f"  {s.learner}: {s.label}: {s.problem}" for s in unknown]
+    unreadable = [g.submission for g in notebooks if g.submission.problem]
+    if unreadable:
+        lines.append("could not be run (0 points):")
+        lines += [f"  {s.learner}: {s.label}: {s.problem}" for s in unreadable]
     if empty:
         lines.append(f"no notebook at all: {', '.join(empty)}")
     for kind, title in (("timeout", "timeouts"), ("crash", "crashes")):

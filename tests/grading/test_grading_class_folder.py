@@ -34,8 +34,8 @@ def answered(exercise_id: str, tasks=None) -> dict:
     exercise = EXERCISES[exercise_id]
     notebook = released(exercise_id, solved=True)
     stubs = {cell["id"]: cell for cell in released(exercise_id, solved=False)["cells"]}
-    keep = {exercise.tasks[n - 1].answer_name for n in (tasks or range(1, len(exercise.tasks)
-                                                                         + 1))}
+    numbers = range(1, len(exercise.tasks) + 1) if tasks is None else tasks
+    keep = {exercise.tasks[n - 1].answer_name for n in numbers}
     for index, cell in enumerate(notebook["cells"]):
         source = "".join(cell["source"])
         for task in exercise.tasks:
@@ -46,7 +46,7 @@ def answered(exercise_id: str, tasks=None) -> dict:
 
 def expected_points(exercise_id: str, tasks=None) -> dict[str, int]:
     exercise = EXERCISES[exercise_id]
-    chosen = set(tasks or range(1, len(exercise.tasks) + 1))
+    chosen = set(range(1, len(exercise.tasks) + 1) if tasks is None else tasks)
     return {task.id: task.points if n in chosen else 0
             for n, task in enumerate(exercise.tasks, 1)}
 
@@ -120,6 +120,8 @@ def build_class(folder: Path) -> dict:
 
     save(folder / "kim.ipynb", answered("ex09"))
 
+    save(folder / "lena" / "ex02_momentum.ipynb", "{ a notebook cut short by a bad upload")
+
     soft_and_prox = expected_points("ex10")
     soft_and_prox.update({"ex10.q1": 0, "ex10.q2": 0})
     return {
@@ -139,6 +141,7 @@ def build_class(folder: Path) -> dict:
                 "set_aside": ["ivy.ipynb"]},
         "jack": {"points": expected_points("ex03", {1, 2})},
         "kim": {"points": expected_points("ex09")},
+        "lena": {"points": expected_points("ex02", set())},
     }
 
 
@@ -218,6 +221,8 @@ def test_notes_name_the_counted_set_aside_and_not_graded_files(graded_class):
     assert "not a valid notebook" in row_of(graded_class, "erin")["notes"]
     assert row_of(graded_class, "gina")["notes"] == "no notebook found (1 other files)"
     assert "checkpoint" not in row_of(graded_class, "dan")["notes"]
+    assert "lena/ex02_momentum.ipynb: not a valid notebook" in row_of(graded_class, "lena")[
+        "notes"]
 
 
 @pytest.mark.slow
@@ -267,11 +272,13 @@ def test_a_right_step_on_a_wrong_soft_threshold_is_blamed_on_task_1(graded_class
 @pytest.mark.slow
 def test_the_console_summary_names_every_file_that_did_not_count(graded_class):
     printed = "\n".join(graded_class["printed"])
-    assert "11 learners; 15 notebooks graded, 4 of them set aside; 2 not graded" in printed
+    assert "12 learners; 16 notebooks graded, 4 of them set aside; 2 not graded" in printed
     for learner, want in graded_class["expected"].items():
         for path in want.get("set_aside", []) + want.get("not_graded", []):
             assert f"  {learner}: {path}" in printed, path
     assert "no notebook at all: gina" in printed
+    assert "could not be run (0 points):\n  lena: lena/ex02_momentum.ipynb: not a valid " \
+           "notebook" in printed
     assert "timeouts: none" in printed and "crashes: none" in printed
 
 
