@@ -145,8 +145,10 @@ def _exercise_feedback(e: ExerciseGrade, seed: int) -> list[str]:
     if counted.execution is None:
         out += [f"`{_code(submission.label)}`: {submission.problem}", ""]
     else:
-        out += [f"Notebook `{_code(submission.label)}`, graded on the cases you could see and "
-                f"on hidden ones (seed {seed}).", ""]
+        found = ("" if submission.matched_by == "its stamp" else " (it has no exercise stamp: "
+                 f"matched to {exercise.id} by {submission.matched_by})")
+        out += [f"Notebook `{_code(submission.label)}`{found}, graded on the cases you could "
+                f"see and on hidden ones (seed {seed}).", ""]
     if e.set_aside:
         out += ["You handed in more than one notebook for this exercise. Each was graded and "
                 "the best one counts:", ""]

@@ -33,6 +33,7 @@ _DEFINED = re.compile(r"^def\s+(\w+)\s*\(", re.M)
 _JUPYTER_COPY = re.compile(r"-Copy\d+$")
 _EXERCISE_NOTEBOOKS = {exercise.notebook for exercise in EXERCISES.values()}
 MAX_NAME = 100
+_DIRECTION_OVERRIDES = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,10 @@ def display_name(value) -> str:
     """A learner's name from notebook metadata, on one line and at most 100 characters."""
     if not isinstance(value, str):
         return ""
-    printable = "".join(" " if unicodedata.category(c).startswith(("C", "Z")) else c
-                        for c in value)
+    # Control characters and line breaks become spaces; direction overrides, which can make
+    # a name display as another, go.
+    printable = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                        for c in value if c not in _DIRECTION_OVERRIDES)
     return " ".join(printable.split())[:MAX_NAME]
 
 

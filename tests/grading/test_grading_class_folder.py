@@ -327,3 +327,21 @@ def test_a_cell_starting_like_a_formula_is_written_as_text(start):
 def test_other_cells_are_written_as_they_are():
     for cell in ("alice", "Bob, Jr.", "1+1", " =1", 6, 0, ""):
         assert spreadsheet_safe(cell) == cell
+
+
+@pytest.mark.slow
+def test_feedback_says_how_an_unstamped_notebook_was_matched(graded_class):
+    out = graded_class["out"]
+    jack = (out / row_of(graded_class, "jack")["feedback"]).read_text()
+    assert "(it has no exercise stamp: matched to ex03 by its check() calls)" in jack
+    frank = (out / row_of(graded_class, "@frank")["feedback"]).read_text()
+    assert "matched to ex02 by its file name" in frank
+    alice = (out / row_of(graded_class, "alice")["feedback"]).read_text()
+    assert "no exercise stamp" not in alice
+
+
+def test_a_display_name_is_one_line_without_direction_overrides():
+    from course_lib.grading.learners import display_name
+
+    assert display_name("Ana\n\tMaria \u202eevil") == "Ana Maria evil"
+    assert display_name(3) == "" and len(display_name("x" * 500)) == 100
