@@ -55,12 +55,16 @@ class Graded:
             kind = _trouble_kind(problem)
             if kind:
                 found.append((kind, f"cell {index + 1} {problem}"))
+        said = set()
         for task_id, outcomes in execution.outcomes.items():
             for outcome in outcomes:
                 kind = ({TIMEOUT: "timeout", CRASHED: "crash"}.get(outcome.status)
                         or _trouble_kind(outcome.detail))
                 if kind:
-                    found.append((kind, f"{task_id} {outcome.detail}"))
+                    # "used up its total time limit" stops every task: say it once.
+                    if outcome.detail not in said:
+                        found.append((kind, f"{task_id} {outcome.detail}"))
+                        said.add(outcome.detail)
                     break
         found += [("crash", note) for note in execution.notes]
         return found
@@ -221,7 +225,7 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
     unknown = [s for grade in grades for s in grade.not_graded]
     empty = [grade.id for grade in grades if not grade.learner.submissions]
     troubles = [(kind, g, text) for g in notebooks for kind, text in g.troubles]
-    lines = [f"{len(grades)} learners; {len(notebooks)} notebooks graded, "
+    lines = [f"{_count(len(grades), 'learner')}; {_count(len(notebooks), 'notebook')} graded, "
              f"{sum(len(e.set_aside) for _, e in aside)} of them set aside; "
              f"{len(unknown)} not graded"]
     if aside:
@@ -245,6 +249,10 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
         lines.append(f"{title}: {len(found) or 'none'}")
         lines += [f"  {g.learner}: {g.submission.label}: {text}" for g, text in found]
     return lines
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
