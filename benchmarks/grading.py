@@ -59,8 +59,9 @@ def main() -> None:
         folder, out = pathlib.Path(scratch) / "submitted", pathlib.Path(scratch) / "graded"
         make_class(folder, args.submissions)
         began = time.perf_counter()
-        graded = grade([folder], out, seed=1, jobs=args.jobs)
+        grades = grade([folder], out, seed=1, jobs=args.jobs)
         total = time.perf_counter() - began
+    graded = [item for learner in grades for item in learner.notebooks]
     per_submission = [item.execution.seconds for item in graded]
     print("| submissions | jobs | total (s) | per submission, median (s) | slowest (s) |")
     print("| ---: | ---: | ---: | ---: | ---: |")

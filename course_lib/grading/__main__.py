@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
 
     gra = commands.add_parser("grade", help="grade submitted notebooks")
     gra.add_argument("submissions", nargs="+", type=Path,
-                     help="notebooks, or folders searched for *.ipynb")
+                     help="folders of submissions (a sub-folder or a notebook per learner), "
+                          "or notebooks")
     gra.add_argument("--out", type=Path, required=True,
                      help="folder for grades.csv and feedback/")
     gra.add_argument("--seed", type=int, default=None,

@@ -15,6 +15,10 @@ import numpy as np
 
 from .plain import Unreadable
 
+# Arrays longer than this print shortened, so a difference is shown entry by entry instead.
+SHOWN_IN_FULL = 8
+SHOWN_ENTRIES = 3
+
 
 def read_answer(value: Any, expected: Any, names: Sequence[str] = ()) -> tuple[Any, str | None]:
     """``(answer, None)`` with the answer in the form of ``expected``, or ``(None, problem)``."""
@@ -109,22 +113,60 @@ def describe(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def show_difference(expected: Any, answer: Any, names: Sequence[str] = ()) -> str:
-    """'expected …, got …' for the parts that differ, with just enough digits to see it."""
+def show_difference(expected: Any, answer: Any, names: Sequence[str] = (),
+                    rtol: float = 0.0, atol: float = 0.0) -> str:
+    """'expected …, got …' for the parts that differ (beyond rtol/atol), each pair of numbers
+    with the same number of significant digits, as few as make the two visibly differ."""
     if isinstance(expected, tuple):
         parts = [
-            f"{_item_name(names, i)}: {show_difference(e, a)}"
+            f"{_item_name(names, i)}: {show_difference(e, a, rtol=rtol, atol=atol)}"
             for i, (e, a) in enumerate(zip(expected, answer, strict=True))
-            if not agree(a, e, rtol=0, atol=0)
+            if not agree(a, e, rtol, atol)
         ]
         return "; ".join(parts)
     if isinstance(expected, str):
         return f"expected '{expected}', got '{answer}'"
-    for digits in range(4, 13):
-        shown_expected, shown_answer = show(expected, digits), show(answer, digits)
-        if shown_expected != shown_answer:
+    expected, answer = np.asarray(expected, dtype=np.float64), np.asarray(answer, dtype=np.float64)
+    differ = ~np.isclose(answer, expected, rtol=rtol, atol=atol, equal_nan=True)
+    if expected.size <= SHOWN_IN_FULL:
+        shown_expected, shown_answer = _shown_apart(expected, answer, differ)
+        return f"expected {shown_expected}, got {shown_answer}"
+    # A shortened print ("[1, 2, 3, ..., 8, 9]") can look the same for both: name the entries.
+    wrong = np.flatnonzero(differ)
+    entries = []
+    for flat in wrong[:SHOWN_ENTRIES]:
+        where = np.unravel_index(flat, expected.shape)
+        shown_expected, shown_answer = _shown_apart(expected.ravel()[flat],
+                                                    answer.ravel()[flat], np.True_)
+        entries.append(f"[{', '.join(map(str, where))}] expected {shown_expected}, "
+                       f"got {shown_answer}")
+    more = f"; and {wrong.size - SHOWN_ENTRIES} more" if wrong.size > SHOWN_ENTRIES else ""
+    return (f"{wrong.size} of {expected.size} entries differ: " + "; ".join(entries) + more)
+
+
+def _shown_apart(expected: np.ndarray, answer: np.ndarray, differ) -> tuple[str, str]:
+    """Both values printed in full, each entry that differs (``differ``) with the same
+    significant digits in both, from 4 up until it prints differently. Those entries keep
+    their trailing zeros, so that 8.630e-05 against 8.629e-05 shows one digit apart."""
+    shape = np.shape(expected)
+    differ = np.broadcast_to(differ, shape).ravel()
+    expected, answer = np.ravel(expected) + 0.0, np.ravel(answer) + 0.0
+    for digits in range(4, 18):
+        shown = [[_number(x, digits, keep_zeros=True) if wrong else _number(x, 4)
+                  for x, wrong in zip(values, differ, strict=True)]
+                 for values in (expected, answer)]
+        if all(e != a for e, a, wrong in zip(*shown, differ, strict=True) if wrong):
             break
-    return f"expected {shown_expected}, got {shown_answer}"
+    return tuple(_nested(texts, shape) for texts in shown)
+
+
+def _nested(texts: list[str], shape: tuple[int, ...]) -> str:
+    """Entries printed flat, laid out as an array of ``shape``: 1.5 or [1.5, 2] or [[1, 2]]."""
+    if not shape:
+        return texts[0]
+    step = len(texts) // shape[0] if shape[0] else 0
+    return "[" + ", ".join(_nested(texts[i * step:(i + 1) * step], shape[1:])
+                           for i in range(shape[0])) + "]"
 
 
 def show(value: Any, digits: int = 4) -> str:
@@ -136,11 +178,19 @@ def show(value: Any, digits: int = 4) -> str:
     # Adding 0.0 turns −0.0 into 0.0, which is what a reader expects to see.
     array = np.asarray(value, dtype=np.float64) + 0.0
     if array.ndim == 0:
-        return f"{float(array):.{digits}g}"
+        return _number(float(array), digits)
     return np.array2string(
-        array, separator=", ", threshold=8, edgeitems=3, max_line_width=10_000,
-        formatter={"float_kind": lambda x: f"{x:.{digits}g}"},
+        array, separator=", ", threshold=SHOWN_IN_FULL, edgeitems=3, max_line_width=10_000,
+        formatter={"float_kind": lambda x: _number(x, digits)},
     )
+
+
+def _number(x: float, digits: int, keep_zeros: bool = False) -> str:
+    if not keep_zeros:
+        return f"{x:.{digits}g}"
+    text = f"{x:#.{digits}g}"
+    # "#" keeps the zeros but also leaves a bare point behind a whole number: 100. → 100
+    return text.replace(".e", "e") if ".e" in text else text.removesuffix(".")
 
 
 def show_arguments(kwargs: dict) -> str:

@@ -1,132 +1,40 @@
 """The instructor's grader: submissions in, grades.csv and a feedback file per learner out.
 
-Every submission runs in its own process, in a sandbox (see :mod:`.sandbox` and
-:mod:`.jail`), on the inputs chosen here: the visible cases of each task plus hidden
-cases drawn from the run's seed. Only plain answers come back, and they are judged in
-this process. Submissions are read, never written. Whatever goes wrong with one
-submission becomes a note on its learner's row; the others are graded all the same.
+Every notebook runs in its own process, in a sandbox (see :mod:`.sandbox` and :mod:`.jail`),
+on the inputs chosen here: the visible cases of each task plus hidden cases drawn from the
+run's seed. Only plain answers come back, and they are judged in this process. Submissions
+are read, never written.
+
+Who handed in what is :mod:`.learners`' business. Here, every notebook a learner handed in
+for an exercise is graded, the best one counts, and the others are set aside by name, so a
+forgotten "-Copy1" can never cost a learner the marks of their real work. Whatever goes wrong
+with one notebook or one learner becomes a note on that learner's row; the others are graded
+all the same.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .calling import one_line
-from .escaping import markdown_code, markdown_text, terminal_text
+from .calling import CRASHED, TIMEOUT, one_line
+from .escaping import terminal_text
+from .gradebook import write_grades
 from .jail import Jail
-from .judge import Judge, TaskResult
-from .outputs import OutputFolder
+from .judge import Judge, TaskResult, with_prerequisites
+from .learners import Learner, Submission, discover
 from .plain import encode
-from .reading import read_regular_file
-from .report import task_markdown
 from .sandbox import CallRequest, Execution, Limits, execute
 from .spec import Exercise
-from .tasks import EXERCISES
-
-_EXERCISE_IN_NAME = re.compile(r"(ex\d\d)")
-_EXERCISE_IN_CHECK = re.compile(r"""check\(\s*["'](ex\d\d)\.""")
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A notebook as read from disk: who, which exercise, its code cells, or why it is unusable."""
-
-    path: Path
-    learner: str
-    exercise: Exercise | None
-    cells: tuple[tuple[int, str], ...] = ()
-    problem: str | None = None
-
-
-def read_submission(path: Path) -> Submission:
-    """Read a submission (once, without changing it) and find its learner and exercise."""
-    path = Path(path)
-    fallback = _learner_from_path(path)
-    try:
-        data = read_regular_file(path)
-    except OSError as error:
-        return Submission(path, fallback, _exercise_from_name(path),
-                          problem=f"could not read the file: {error.strerror or error}")
-    try:
-        notebook = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
-        return Submission(path, fallback, _exercise_from_name(path),
-                          problem=f"not a valid notebook: the file is not JSON ({reason})")
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        return Submission(path, fallback, _exercise_from_name(path),
-                          problem="not a valid notebook: it has no list of cells")
-    cells = []
-    for index, cell in enumerate(notebook["cells"]):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source", "")
-        if isinstance(source, list) and all(isinstance(line, str) for line in source):
-            source = "".join(source)
-        if not isinstance(source, str):
-            return Submission(path, fallback, _exercise_from_name(path),
-                              problem=f"not a valid notebook: cell {index} has no source text")
-        cells.append((index, source))
-    metadata = notebook.get("metadata")
-    course = metadata.get("course") if isinstance(metadata, dict) else None
-    course = course if isinstance(course, dict) else {}
-    exercise = EXERCISES.get(course.get("exercise")) if isinstance(
-        course.get("exercise"), str) else None
-    exercise = exercise or _exercise_from_name(path) or _exercise_from_checks(cells)
-    learner = course.get("learner")
-    if not (isinstance(learner, str) and learner.strip()):
-        learner = _learner_from_path(path)
-    problem = None if exercise else "could not tell which exercise this notebook answers"
-    return Submission(path, learner.strip()[:100], exercise, tuple(cells), problem)
-
-
-def _exercise_from_name(path: Path) -> Exercise | None:
-    found = _EXERCISE_IN_NAME.search(path.stem)
-    return EXERCISES.get(found.group(1)) if found else None
-
-
-def _exercise_from_checks(cells) -> Exercise | None:
-    for _, source in cells:
-        found = _EXERCISE_IN_CHECK.search(source)
-        if found and found.group(1) in EXERCISES:
-            return EXERCISES[found.group(1)]
-    return None
-
-
-def _learner_from_path(path: Path) -> str:
-    """The file's name, unless it is just the exercise's name: then its folder's name."""
-    stem = path.stem
-    if _EXERCISE_IN_NAME.match(stem) and path.parent.name:
-        return path.parent.name
-    return stem
-
-
-def collect(paths: Iterable[Path]) -> list[Path]:
-    """The notebooks named, and those inside the folders named (checkpoints left out)."""
-    found = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb")
-                            if ".ipynb_checkpoints" not in p.parts)
-        elif path.exists():
-            found.append(path)
-        else:
-            raise FileNotFoundError(f"no such file or folder: {path}")
-    return found
 
 
 @dataclass
 class Graded:
-    """One submission's grade: a result per task, and what went wrong while running it."""
+    """One notebook's grade: a result per task, and what went wrong while running it."""
 
     submission: Submission
     results: dict[str, TaskResult] = field(default_factory=dict)
@@ -139,6 +47,105 @@ class Graded:
     @property
     def points(self) -> int:
         return sum(result.points for result in self.results.values())
+
+    @property
+    def troubles(self) -> list[tuple[str, str]]:
+        """("timeout" or "crash", what happened) for each time the notebook hung or ended its
+        process: the instructor may want to look at those by hand."""
+        execution = self.execution
+        if execution is None:
+            return []
+        found = []
+        for index, problem in sorted(execution.cell_problems.items()):
+            kind = _trouble_kind(problem)
+            if kind:
+                found.append((kind, f"cell {index + 1} {problem}"))
+        said = set()
+        for task_id, outcomes in execution.outcomes.items():
+            for outcome in outcomes:
+                kind = ({TIMEOUT: "timeout", CRASHED: "crash"}.get(outcome.status)
+                        or _trouble_kind(outcome.detail))
+                if kind:
+                    # "used up its total time limit" stops every task: say it once.
+                    if outcome.detail not in said:
+                        found.append((kind, f"{task_id} {outcome.detail}"))
+                        said.add(outcome.detail)
+                    break
+        found += [("crash", note) for note in execution.notes]
+        return found
+
+
+def _trouble_kind(problem: str) -> str | None:
+    # The sandbox and the runner say what happened in words; a timeout always mentions time.
+    if "did not finish" in problem or "time limit" in problem:
+        return "timeout"
+    if "ended the grading process" in problem:
+        return "crash"
+    return None
+
+
+@dataclass
+class ExerciseGrade:
+    """One learner's grade for one exercise: the notebook that counts and those set aside."""
+
+    exercise: Exercise
+    counted: Graded
+    set_aside: list[Graded] = field(default_factory=list)
+
+    @property
+    def points(self) -> int:
+        return self.counted.points
+
+
+@dataclass
+class LearnerGrade:
+    """One learner's row: an exercise grade per exercise handed in, the notebooks that answer
+    none, and what went wrong with the learner as a whole (``problems``)."""
+
+    learner: Learner
+    exercises: dict[str, ExerciseGrade] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.learner.id
+
+    @property
+    def name(self) -> str:
+        """The name written in the counted notebooks' metadata (several joined by " / ")."""
+        names = [grade.counted.submission.name for grade in self.exercises.values()]
+        names = names or [s.name for s in self.learner.submissions]
+        return " / ".join(dict.fromkeys(name for name in names if name))
+
+    @property
+    def not_graded(self) -> list[Submission]:
+        return self.learner.unknown
+
+    @property
+    def results(self) -> dict[str, TaskResult]:
+        """The result of every task of the counted notebooks."""
+        return {task_id: result for grade in self.exercises.values()
+                for task_id, result in grade.counted.results.items()}
+
+    @property
+    def points(self) -> int:
+        return sum(grade.points for grade in self.exercises.values())
+
+    @property
+    def notebooks(self) -> list[Graded]:
+        """Every notebook graded for this learner, counted or set aside."""
+        return [g for grade in self.exercises.values() for g in (grade.counted, *grade.set_aside)]
+
+
+def best_first(graded: list[Graded]) -> list[Graded]:
+    """The notebooks for one exercise, the one that counts first: the most points; on a tie
+    the one with the exercise's own file name, then the one found by its stamp."""
+    def preference(item: Graded):
+        submission = item.submission
+        return (-item.points, submission.path.stem != submission.exercise.notebook,
+                submission.matched_by != "its stamp", submission.label)
+
+    return sorted(graded, key=preference)
 
 
 class Grader:
@@ -175,160 +182,124 @@ class Grader:
     def judge(self, submission: Submission, execution: Execution | None) -> Graded:
         graded = Graded(submission, execution=execution)
         if execution is not None:
-            for task in submission.exercise.tasks:
-                graded.results[task.id] = self.judge_for(task).judge(
-                    execution.outcomes[task.id], graded=True)
+            graded.results = with_prerequisites({
+                task.id: self.judge_for(task).judge(execution.outcomes[task.id], graded=True)
+                for task in submission.exercise.tasks})
         return graded
 
-    def grade_one(self, submission: Submission) -> Graded:
-        """Run and judge one submission; if the grader itself fails on it, a note says so."""
+    def grade_run(self, submission: Submission, run: Future) -> Graded:
+        """Judge one notebook from its ``run``; if the grader itself fails on it (running or
+        judging), the notebook scores 0 and a note says why."""
         try:
-            return self.judge(submission, self.run(submission))
+            return self.judge(submission, run.result())
         except Exception as error:
             return Graded(replace(submission, problem=(
                 f"the grader failed on this notebook ({one_line(error)}); "
-                "the other submissions were graded as usual")))
+                "the other notebooks were graded as usual")))
 
-    def grade(self, paths: Iterable[Path],
-              log: Callable[[str], None] = lambda line: None) -> list[Graded]:
-        submissions = [_read_safely(path) for path in collect(paths)]
-        for submission in submissions:
-            if submission.exercise is not None:
+    def grade_learner(self, learner: Learner, runs: Iterable[Future]) -> LearnerGrade:
+        """Judge each of a learner's candidate notebooks (``runs``: their runs, in the order
+        of ``learner.candidates``) and keep the best one per exercise."""
+        graded = [self.grade_run(submission, run)
+                  for submission, run in zip(learner.candidates, runs, strict=True)]
+        grade = LearnerGrade(learner, problems=list(learner.problems))
+        for exercise_id in sorted({g.submission.exercise.id for g in graded}):
+            best, *rest = best_first([g for g in graded
+                                      if g.submission.exercise.id == exercise_id])
+            grade.exercises[exercise_id] = ExerciseGrade(best.submission.exercise, best, rest)
+        return grade
+
+    def grade(self, learners: list[Learner],
+              log: Callable[[str], None] = lambda line: None) -> list[LearnerGrade]:
+        """Grade every learner's candidates, ``jobs`` notebooks at a time, in learner order;
+        a learner the grader fails on gets a row with a note saying so."""
+        for learner in learners:
+            for submission in learner.candidates:
                 self.requests(submission.exercise)  # computes the cases before the threads start
-        graded = []
+        grades = []
         with ThreadPoolExecutor(self.jobs) as pool:
-            for result in pool.map(self.grade_one, submissions):
-                graded.append(result)
-                log(terminal_text(_progress_line(result)))
-        return graded
-
-
-def _read_safely(path: Path) -> Submission:
-    try:
-        return read_submission(path)
-    except Exception as error:
-        return Submission(path, _learner_from_path(path), None, problem=(
-            f"the grader could not read this notebook ({one_line(error)})"))
-
-
-def _progress_line(graded: Graded) -> str:
-    submission = graded.submission
-    exercise = submission.exercise
-    if graded.execution is None:
-        return f"{submission.learner}: {submission.path.name}: {submission.problem}"
-    return (f"{submission.learner}: {exercise.id} {graded.points}/{exercise.points} "
-            f"({graded.execution.seconds:.1f} s)")
-
-
-def unique_learners(graded: list[Graded]) -> dict[str, list[Graded]]:
-    """Submissions by learner; a second notebook for the same exercise gets a new name."""
-    by_learner: dict[str, list[Graded]] = {}
-    for item in graded:
-        name, number = item.learner, 1
-        exercise = item.submission.exercise
-        while any(other.submission.exercise is exercise and exercise is not None
-                  for other in by_learner.get(name, [])):
-            number += 1
-            name = f"{item.learner} ({number})"
-        by_learner.setdefault(name, []).append(item)
-    return by_learner
-
-
-def write_grades(graded: list[Graded], out: Path, seed: int) -> Path:
-    """grades.csv (a row per learner, a column per task, the total) and feedback/*.md.
-
-    Written through :class:`.OutputFolder`: never through a link, each file complete or
-    not at all. A learner whose feedback cannot be written gets a note in grades.csv.
-    """
-    by_learner = unique_learners(graded)
-    unwritten: dict[str, str] = {}
-    with OutputFolder(out) as folder:
-        with folder.folder("feedback") as feedback_folder:
-            used: set[str] = set()
-            for learner, items in by_learner.items():
+            running = [(learner, [pool.submit(self.run, s) for s in learner.candidates])
+                       for learner in learners]
+            for learner, runs in running:
                 try:
-                    feedback_folder.write(f"{_file_name(learner, used)}.md",
-                                          feedback(learner, items, seed))
+                    grade = self.grade_learner(learner, runs)
                 except Exception as error:
-                    unwritten[learner] = f"feedback not written ({one_line(error)})"
-        return folder.write("grades.csv", _grades_table(graded, by_learner, unwritten))
+                    grade = LearnerGrade(learner, problems=[*learner.problems, (
+                        f"the grader failed on this learner ({one_line(error)}); "
+                        "the other learners were graded as usual")])
+                grades.append(grade)
+                log(terminal_text(progress_line(grade)))
+        return grades
 
 
-def _grades_table(graded: list[Graded], by_learner: dict[str, list[Graded]],
-                  unwritten: dict[str, str]) -> str:
-    exercises = sorted({item.submission.exercise.id for item in graded
-                        if item.submission.exercise is not None})
-    tasks = [task for exercise in exercises for task in EXERCISES[exercise].tasks]
-    out_of = sum(task.points for task in tasks)
-    handle = io.StringIO(newline="")
-    writer = csv.writer(handle)
-    writer.writerow(["learner", *(task.id for task in tasks), "total", "out_of", "notes"])
-    for learner in sorted(by_learner):
-        items = by_learner[learner]
-        points = {tid: r.points for item in items for tid, r in item.results.items()}
-        notes = "; ".join([*(f"{item.submission.path.name}: {item.submission.problem}"
-                             for item in items if item.submission.problem),
-                           *([unwritten[learner]] if learner in unwritten else [])])
-        writer.writerow([learner, *(points.get(task.id, "") for task in tasks),
-                         sum(points.values()), out_of, notes])
-    return handle.getvalue()
+def progress_line(grade: LearnerGrade) -> str:
+    parts = [f"{exercise_id} {g.points}/{g.exercise.points}"
+             for exercise_id, g in grade.exercises.items()]
+    aside = sum(len(g.set_aside) for g in grade.exercises.values())
+    if aside:
+        parts.append(f"{aside} set aside")
+    if grade.not_graded:
+        parts.append(f"{len(grade.not_graded)} not graded")
+    if grade.problems:
+        parts.append(f"{_count(len(grade.problems), 'problem')}, see notes")
+    return f"{grade.id}: {', '.join(parts) or 'no notebook'}"
 
 
-def _file_name(learner: str, used: set[str]) -> str:
-    base = re.sub(r"[^\w.-]+", "_", learner).strip("._") or "learner"
-    name, number = base, 1
-    while name.lower() in used:
-        number += 1
-        name = f"{base}_{number}"
-    used.add(name.lower())
-    return name
-
-
-def feedback(learner: str, items: list[Graded], seed: int) -> str:
-    """One learner's feedback in Markdown: every exercise, task and case."""
-    out = [f"# Feedback for {markdown_text(learner)}", ""]
-    for item in items:
-        submission = item.submission
-        exercise = submission.exercise
-        name = markdown_code(submission.path.name)
-        title = (f"{exercise.id} · {exercise.title}" if exercise
-                 else markdown_text(submission.path.name))
-        if item.execution is None:
-            out += [f"## {title}: 0 points", "", f"{name}: {markdown_text(submission.problem)}",
-                    ""]
-            continue
-        out += [f"## {title}: {item.points}/{exercise.points} points", "",
-                f"Notebook {name}, graded on the cases you could see and "
-                f"on hidden ones (seed {seed}).", ""]
-        for task in exercise.tasks:
-            out.append(task_markdown(item.results[task.id]))
-        problems = _cell_problems(submission, item.execution)
-        if problems:
-            out += ["### While running the notebook", "", *problems, ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _cell_problems(submission: Submission, execution: Execution) -> list[str]:
-    sources = dict(submission.cells)
-    lines = []
-    for index, problem in sorted(execution.cell_problems.items()):
-        first = next((line.strip() for line in sources.get(index, "").splitlines()
-                      if line.strip()), "")
-        shown = f" ({markdown_code(first[:60])})" if first else ""
-        lines.append(f"- cell {index + 1}{shown}: {markdown_text(problem)}")
-    lines += [f"- {markdown_text(note)}" for note in execution.notes]
+def summary(grades: list[LearnerGrade]) -> list[str]:
+    """What an instructor reads at the end: how many learners and notebooks, and every notebook
+    that did not count, hung or crashed, by name (learner text as it is: escape it for the
+    terminal, as :func:`grade` does)."""
+    notebooks = [g for grade in grades for g in grade.notebooks]
+    aside = [(grade, e) for grade in grades for e in grade.exercises.values() if e.set_aside]
+    unknown = [s for grade in grades for s in grade.not_graded]
+    empty = [grade.id for grade in grades if not grade.learner.submissions]
+    troubles = [(kind, g, text) for g in notebooks for kind, text in g.troubles]
+    lines = [f"{_count(len(grades), 'learner')}; {_count(len(notebooks), 'notebook')} graded, "
+             f"{sum(len(e.set_aside) for _, e in aside)} of them set aside; "
+             f"{len(unknown)} not graded"]
+    if aside:
+        lines.append("set aside (the best notebook per learner and exercise counts):")
+        for grade, e in aside:
+            kept = f"{e.counted.submission.label} counts ({e.points}/{e.exercise.points})"
+            for g in e.set_aside:
+                lines.append(f"  {grade.id}: {g.submission.label} {g.points}/{e.exercise.points}"
+                             f"; {kept}")
+    if unknown:
+        lines.append("not graded:")
+        lines += [f"  {s.learner}: {s.label}: {s.problem}" for s in unknown]
+    unreadable = [g.submission for g in notebooks if g.submission.problem]
+    if unreadable:
+        lines.append("could not be run (0 points):")
+        lines += [f"  {s.learner}: {s.label}: {s.problem}" for s in unreadable]
+    if empty:
+        lines.append(f"no notebook at all: {', '.join(empty)}")
+    troubled = [(grade.id, problem) for grade in grades for problem in grade.problems]
+    if troubled:
+        lines.append("could not be graded in full:")
+        lines += [f"  {learner}: {problem}" for learner, problem in troubled]
+    for kind, title in (("timeout", "timeouts"), ("crash", "crashes")):
+        found = [(g, text) for k, g, text in troubles if k == kind]
+        lines.append(f"{title}: {len(found) or 'none'}")
+        lines += [f"  {g.learner}: {g.submission.label}: {text}" for g, text in found]
     return lines
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
           limits: Limits | None = None, jobs: int = 2, unsafe: bool = False,
-          log: Callable[[str], None] = lambda line: None) -> list[Graded]:
-    """Grade every submission under ``paths`` and write the results into ``out``
+          log: Callable[[str], None] = lambda line: None) -> list[LearnerGrade]:
+    """Grade every learner under ``paths`` and write grades.csv and feedback/ into ``out``
     (``unsafe``: without the sandbox, see :class:`Grader`)."""
     grader = Grader(seed, limits, jobs, unsafe)
     start = time.monotonic()
-    graded = grader.grade(paths, log)
-    table = write_grades(graded, out, grader.seed)
-    log(terminal_text(f"graded {len(graded)} submissions in {time.monotonic() - start:.1f} s "
-                      f"(hidden cases from seed {grader.seed}): {table}"))
-    return graded
+    grades = grader.grade(discover(paths), log)
+    table = write_grades(grades, out, grader.seed)
+    for line in summary(grades):
+        log(terminal_text(line))
+    log(terminal_text(f"hidden cases from seed {grader.seed}; "
+                      f"{time.monotonic() - start:.1f} s; grades: {table}; "
+                      f"feedback: {table.parent / 'feedback'}"))
+    return grades

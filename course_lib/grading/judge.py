@@ -8,7 +8,7 @@ nothing of the submission but the plain data its process sent back.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -42,11 +42,13 @@ class CaseResult:
 
 @dataclass(frozen=True)
 class TaskResult:
-    """All the cases of one task. ``graded`` is True when hidden cases were included."""
+    """All the cases of one task. ``graded`` is True when hidden cases were included;
+    ``failing_prerequisites`` are the tasks it builds on that failed too."""
 
     task: Task
     cases: tuple[CaseResult, ...]
     graded: bool = False
+    failing_prerequisites: tuple[Task, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -81,6 +83,18 @@ class TaskResult:
         if self.cases and len(details) == 1 and all(c.status == ERROR for c in self.cases):
             return details.pop()
         return None
+
+
+def with_prerequisites(results: dict[str, TaskResult]) -> dict[str, TaskResult]:
+    """The results of one notebook, each failed one told which of the tasks it builds on
+    failed too (a wrong soft_threshold fails the proximal step that calls it)."""
+    linked = {}
+    for task_id, result in results.items():
+        failed = tuple(results[other].task for other in result.task.builds_on
+                       if other in results and not results[other].passed)
+        linked[task_id] = (replace(result, failing_prerequisites=failed)
+                           if failed and not result.passed else result)
+    return linked
 
 
 class Judge:
@@ -126,7 +140,7 @@ class Judge:
         parts, mistakes = [], []
         if not agree(answer, expected, task.rtol, task.atol):
             # The right number or letter of a question stays secret; a formula's does not.
-            parts.append(show_difference(expected, answer, task.outputs)
+            parts.append(show_difference(expected, answer, task.outputs, task.rtol, task.atol)
                          if task.kind == "function" else f"{show(answer)} is not right")
             mistakes += [m for j, m in enumerate(task.mistakes)
                          if m.variant is not None and self._is_variant(index, j, answer)]

@@ -6,6 +6,10 @@ the lines from ``### BEGIN HIDDEN TESTS`` to ``### END HIDDEN TESTS`` disappear.
 Markdown cell a solution block becomes "YOUR ANSWER HERE". Outputs, execution counts
 and per-run metadata are dropped, so the student notebook depends on the solution's
 text alone and releasing twice gives the same bytes.
+
+Every student notebook is stamped with its exercise id, ``"course": {"exercise": "ex02"}``
+in the notebook's metadata. The stamp travels with every copy and rename a learner makes,
+and the grader matches a submission to its exercise by it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from .tasks import EXERCISES
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -54,8 +60,25 @@ def strip_blocks(source: str, *, markdown: bool = False, where: str = "cell") ->
     return "".join(out).rstrip("\n")
 
 
-def student_notebook(solution: dict) -> dict:
-    """The student version of a solution notebook, as nbformat 4 JSON (the input is unchanged)."""
+def exercise_of(solution: dict, path: Path) -> str:
+    """The exercise a solution notebook is for: its own stamp, or the exercise whose notebook
+    has its file name; MarkerError if neither, or if the two disagree."""
+    course = solution.get("metadata", {}).get("course", {})
+    stamped = course.get("exercise") if isinstance(course, dict) else None
+    named = next((e.id for e in EXERCISES.values() if e.notebook == Path(path).stem), None)
+    if stamped is not None and stamped not in EXERCISES:
+        raise MarkerError(f"{path}: stamped with the unknown exercise {stamped!r}")
+    if stamped and named and stamped != named:
+        raise MarkerError(f"{path}: stamped {stamped!r}, but the file is {named}'s notebook")
+    if not (stamped or named):
+        raise MarkerError(f"{path}: no exercise stamp (metadata course.exercise) and not an "
+                          "exercise's file name")
+    return stamped or named
+
+
+def student_notebook(solution: dict, exercise: str | None = None) -> dict:
+    """The student version of a solution notebook, as nbformat 4 JSON (the input is unchanged),
+    stamped with ``exercise`` (by default the solution's own stamp)."""
     cells = []
     for index, cell in enumerate(solution["cells"]):
         where = f"cell {index}"
@@ -72,6 +95,8 @@ def student_notebook(solution: dict) -> dict:
         cells.append(new)
     metadata = {key: solution["metadata"][key] for key in KEPT_NOTEBOOK_METADATA
                 if key in solution.get("metadata", {})}
+    if exercise is not None:
+        metadata["course"] = {**metadata.get("course", {}), "exercise": exercise}
     metadata["kernelspec"] = dict(KERNELSPEC)
     metadata["language_info"] = {"name": "python"}
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
@@ -110,7 +135,8 @@ def release(solutions: Path, students: Path, *, check: bool = False) -> list[Rel
     results = []
     for source in sources:
         target = Path(students) / source.name
-        wanted = render(student_notebook(read_notebook(source)))
+        solution = read_notebook(source)
+        wanted = render(student_notebook(solution, exercise_of(solution, source)))
         current = target.exists() and target.read_bytes() == wanted
         if not check and not current:
             target.parent.mkdir(parents=True, exist_ok=True)

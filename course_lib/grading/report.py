@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .compare import show_arguments
 from .escaping import markdown_text
-from .judge import ERROR, NOT_ATTEMPTED_YET, PASS, TaskResult
+from .judge import ERROR, NOT_ATTEMPTED_YET, PASS, TaskResult, with_prerequisites
 from .spec import Mistake
 
 TICK, CROSS, DOT = "✓", "✗", "…"
@@ -31,12 +31,14 @@ class Layout:
     lines: tuple[tuple[str, str], ...] = ()
     mistake: Mistake | None = None
     inputs: str = ""
+    prerequisites: tuple[str, ...] = ()
 
     @property
     def footer(self) -> tuple[str, ...]:
-        """The lines under the cases: what the likely mistake means, and a failing case's inputs."""
+        """The lines under the cases: what the likely mistake means, which failing task this
+        one builds on, and a failing case's inputs."""
         about = (f"{self.mistake.name}: {self.mistake.explanation}",) if self.mistake else ()
-        return about + ((self.inputs,) if self.inputs else ())
+        return about + self.prerequisites + ((self.inputs,) if self.inputs else ())
 
 
 def layout(result: TaskResult) -> Layout:
@@ -54,10 +56,11 @@ def layout(result: TaskResult) -> Layout:
         else:
             headline = f"all {len(cases)} cases passed."
         return Layout(TICK, title, headline, _case_lines(result))
+    prerequisites = tuple(_builds_on(other) for other in result.failing_prerequisites)
     shared = result.shared_error
     if shared is not None:
         every = " (on every case)" if len(cases) > 1 else ""
-        return Layout(CROSS, title, f"{shared}{every}.")
+        return Layout(CROSS, title, f"{shared}{every}.", prerequisites=prerequisites)
     mistake = result.likely_mistake
     named = f" Likely mistake: {mistake.name}." if mistake else ""
     if task.kind == "function":
@@ -71,7 +74,12 @@ def layout(result: TaskResult) -> Layout:
         inputs = f"Inputs of {first_failure.case.label}: {arguments}"
     lines = _case_lines(result) if task.kind == "function" else (
         (CROSS, first_failure.detail),)
-    return Layout(CROSS, title, headline, lines, mistake, inputs)
+    return Layout(CROSS, title, headline, lines, mistake, inputs, prerequisites)
+
+
+def _builds_on(task) -> str:
+    return (f"This task calls your {task.answer_name} from {task.id}, which is not right yet: "
+            f"that may be why this one fails. Fix {task.id} first.")
 
 
 def _case_lines(result: TaskResult) -> tuple[tuple[str, str], ...]:
@@ -108,6 +116,8 @@ def task_html(result: TaskResult) -> str:
     if view.mistake:
         footer += (f'<div style="margin-top:0.3em"><b>{html.escape(view.mistake.name)}</b>: '
                    f"{html.escape(view.mistake.explanation)}</div>")
+    for line in view.prerequisites:
+        footer += f'<div style="margin-top:0.3em">{html.escape(line)}</div>'
     if view.inputs:
         footer += f'<div style="margin-top:0.3em;color:{GREY}">{html.escape(view.inputs)}</div>'
 
@@ -151,6 +161,8 @@ class ScoreRow:
 
 def score_rows(results: dict[str, TaskResult | None], tasks) -> list[ScoreRow]:
     """Rows for a score table; a task whose result is None was not defined in the notebook."""
+    results = {**results, **with_prerequisites(
+        {task_id: result for task_id, result in results.items() if result is not None})}
     rows = []
     for task in tasks:
         result = results.get(task.id)
@@ -166,6 +178,8 @@ def score_rows(results: dict[str, TaskResult | None], tasks) -> list[ScoreRow]:
             mistake = result.likely_mistake
             note = (f"likely mistake: {mistake.name}" if mistake
                     else result.shared_error or "not right yet")
+            note += "".join(f"; calls your {other.answer_name} ({other.id}), not right yet"
+                            for other in result.failing_prerequisites)
             rows.append(ScoreRow(task.id, task.answer_name, CROSS, 0, task.points, note))
     return rows
 

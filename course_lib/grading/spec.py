@@ -54,7 +54,9 @@ class Task:
 
     ``answer_name`` is the name of the learner's function in the notebook;
     ``outputs`` names the items of a tuple answer (for the feedback);
-    ``random_kwargs(rng)`` draws the arguments of one random case.
+    ``random_kwargs(rng)`` draws the arguments of one random case;
+    ``builds_on`` lists the tasks whose function the learner's answer calls (ex10's
+    proximal step calls their soft_threshold), so that feedback can name them as a cause.
     """
 
     id: str
@@ -74,6 +76,7 @@ class Task:
     options: Mapping[str, str] = field(default_factory=dict)
     rtol: float = 1e-6
     atol: float = 1e-9
+    builds_on: tuple[str, ...] = ()
 
     def __post_init__(self):
         if self.kind not in ("function", "value", "choice"):

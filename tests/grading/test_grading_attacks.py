@@ -24,12 +24,14 @@ from test_grading_grader import FAST, ex02_cells, write_notebook
 
 import course_lib
 from course_lib.grading.__main__ import main
+from course_lib.grading.escaping import without_surrogates
 from course_lib.grading.grader import grade
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = Path(course_lib.__file__).resolve().parent
 FULL = {"ex02.q1": 2, "ex02.q2": 2, "ex02.q3": 1, "ex02.q4": 1}
 HONEST = ("honest_a", "honest_m", "honest_z")
+MALLORY = "mal\x1b]0;owned\x07lory"  # a file name that retitles a terminal window
 SECRET = "hunter2"
 SLEEP_MARK = "987.654"
 
@@ -235,6 +237,7 @@ def attacked(tmp_path_factory):
     write_notebook(folder / os.fsdecode(b"b\xe9a.ipynb"), ex02_cells())
     write_notebook(folder / "eve.ipynb", ex02_cells(), {"course": {
         "exercise": "ex02", "learner": "Eve\x1b[2J\n# All passed <b onclick=x()>"}})
+    write_notebook(folder / f"{MALLORY}.ipynb", ex02_cells())
     os.mkfifo(folder / "fifo.ipynb")
     os.symlink("/dev/zero", folder / "zero.ipynb")
     os.symlink(folder / "honest_a.ipynb", folder / "copycat.ipynb")
@@ -255,7 +258,7 @@ def attacked(tmp_path_factory):
             else:
                 os.environ[name] = value
         listener.close()
-    return {"graded": {g.submission.path.name: g for g in graded}, "out": out,
+    return {"graded": {g.id: g for g in graded}, "out": out,
             "before": before, "after": snapshot(*watched), "lines": lines,
             "csv_after_run": csv_after_run, "connections": listener.accepted,
             "left": leftover_processes(SLEEP_MARK)}
@@ -266,11 +269,12 @@ def points(graded):
 
 
 def feedback_file(out: Path, graded) -> str:
-    names = [p for p in (out / "feedback").iterdir()
-             if p.read_text().startswith("# Feedback for ")
-             and graded.submission.path.name in p.read_text()]
-    assert len(names) == 1, names
-    return names[0].read_text()
+    """The feedback to hand back to ``graded``'s learner: the file their one row names."""
+    with (out / "grades.csv").open(newline="", encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle)
+                if row["learner"] == without_surrogates(graded.id)]
+    assert len(rows) == 1, rows
+    return (out / rows[0]["feedback"]).read_text()
 
 
 SANDBOXED_ATTACKERS = ("deep_tree", "scratch_to_file", "scratch_to_link", "double_fork",
@@ -280,10 +284,9 @@ SANDBOXED_ATTACKERS = ("deep_tree", "scratch_to_file", "scratch_to_link", "doubl
 @pytest.mark.slow
 def test_every_honest_learner_keeps_full_marks(attacked):
     graded = attacked["graded"]
-    for name in (*HONEST, "ann.ipynb", os.fsdecode(b"b\xe9a.ipynb"), "eve.ipynb",
-                 *(f"{attacker}.ipynb" for attacker in SANDBOXED_ATTACKERS)):
-        key = name if name.endswith(".ipynb") else f"{name}.ipynb"
-        assert points(graded[key]) == FULL, key
+    for name in (*HONEST, "ann", os.fsdecode(b"b\xe9a"), "eve", MALLORY,
+                 *SANDBOXED_ATTACKERS):
+        assert points(graded[name]) == FULL, name
 
 
 @pytest.mark.slow
@@ -310,12 +313,13 @@ def test_grades_csv_has_a_row_for_every_submission_even_unreadable_ones(attacked
     assert "is a named pipe" in rows["fifo"]["notes"] and rows["fifo"]["total"] == "0"
     assert "is a symbolic link" in rows["zero"]["notes"]
     assert "is a symbolic link" in rows["copycat"]["notes"]
-    assert rows["\ufffd Ann"]["total"] == rows["b\ufffda"]["total"] == "6"
+    assert rows["ann"]["name"] == "\ufffd Ann"
+    assert rows["ann"]["total"] == rows["b\ufffda"]["total"] == "6"
 
 
 @pytest.mark.slow
 def test_an_answer_nested_600_deep_is_a_wrong_answer_not_a_crash(attacked):
-    deep = attacked["graded"]["deep_answer.ipynb"]
+    deep = attacked["graded"]["deep_answer"]
     assert points(deep) == dict.fromkeys(FULL, 0)
     assert "returned a list of 1 item" in feedback_file(attacked["out"], deep)
 
@@ -323,20 +327,20 @@ def test_an_answer_nested_600_deep_is_a_wrong_answer_not_a_crash(attacked):
 @pytest.mark.slow
 def test_a_submission_cannot_read_a_classmate_the_environment_home_or_network(attacked):
     graded = attacked["graded"]
-    assert points(graded["stealer.ipynb"]) == dict.fromkeys(FULL, 0)
-    assert points(graded["snooper.ipynb"]) == {"ex02.q1": 2, "ex02.q2": 0, "ex02.q3": 0,
+    assert points(graded["stealer"]) == dict.fromkeys(FULL, 0)
+    assert points(graded["snooper"]) == {"ex02.q1": 2, "ex02.q2": 0, "ex02.q3": 0,
                                                "ex02.q4": 0}
     assert attacked["connections"] == 0
 
 
 @pytest.mark.slow
 def test_killing_every_visible_process_hurts_only_the_killer(attacked):
-    assert points(attacked["graded"]["killer.ipynb"]) == FULL
+    assert points(attacked["graded"]["killer"]) == FULL
 
 
 @pytest.mark.slow
 def test_the_in_place_check_is_the_graders_whatever_the_submission_claims(attacked):
-    liar = attacked["graded"]["liar.ipynb"]
+    liar = attacked["graded"]["liar"]
     assert points(liar) == {**FULL, "ex02.q1": 0}
     assert "in place" in feedback_file(attacked["out"], liar)
 
@@ -345,17 +349,22 @@ def test_the_in_place_check_is_the_graders_whatever_the_submission_claims(attack
 def test_learner_text_cannot_reach_the_terminal_or_the_feedback_as_markup(attacked):
     out, graded = attacked["out"], attacked["graded"]
     assert not any("\x1b" in line or "\n" in line for line in attacked["lines"])
-    for name in ("eve.ipynb", "shouter.ipynb"):
+    for name in ("eve", "shouter", MALLORY):
         text = feedback_file(out, graded[name])
         assert "\x1b" not in text and "\x07" not in text
         headings = [line for line in text.splitlines() if line.startswith("#")]
         assert all(line.startswith(("# Feedback for ", "## ex02", "### ")) for line in headings)
         assert all("<" not in line.replace("\\<", "") for line in text.splitlines())
-    eve = feedback_file(out, graded["eve.ipynb"])
-    # The escape shown as its code, the line break as a space, and a backslash before each
-    # character CommonMark would read as markup (the code's own backslash included).
-    assert eve.splitlines()[0] == ("# Feedback for Eve\\\\x1b\\[2J \\# All passed "
-                                   "\\<b onclick=x()\\>")
+    eve = feedback_file(out, graded["eve"])
+    # The display name from metadata loses its escape and line break (each a space); then a
+    # backslash goes before each character CommonMark would read as markup.
+    assert eve.splitlines()[0] == ("# Feedback for eve (Eve \\[2J \\# All passed "
+                                   "\\<b onclick=x()\\>)")
+    # A control character in the learner's id (their file's name) is shown as its code,
+    # whose own backslash is escaped too.
+    mallory = feedback_file(out, graded[MALLORY])
+    assert mallory.splitlines()[0] == "# Feedback for mal\\\\x1b\\]0;owned\\\\x07lory"
+    assert any("mal\\x1b]0;owned\\x07lory: ex02 6/6" in line for line in attacked["lines"])
 
 
 @pytest.mark.slow
@@ -374,8 +383,8 @@ def test_without_the_sandbox_the_same_attacks_succeed(tmp_path):
     before = snapshot(folder, fake_home)
     os.environ["COURSE_TEST_SECRET"] = SECRET
     try:
-        graded = {g.learner: g for g in grade([folder], out, seed=5, limits=FAST, jobs=2,
-                                              unsafe=True)}
+        graded = {g.id: g for g in grade([folder], out, seed=5, limits=FAST, jobs=2,
+                                         unsafe=True)}
     finally:
         os.environ.pop("COURSE_TEST_SECRET")
         listener.close()
@@ -413,8 +422,9 @@ def test_a_bubblewrap_that_cannot_make_a_sandbox_is_refused_with_its_reason(monk
 @pytest.mark.slow
 def test_the_unprivileged_user_namespace_sandbox_grades_too(tmp_path):
     # What an instructor's own account gets; as root the grader uses setpriv instead.
-    from course_lib.grading.grader import Grader, read_submission
+    from course_lib.grading.grader import Grader
     from course_lib.grading.jail import Jail, code_views, submission_environment
+    from course_lib.grading.learners import discover
 
     grader = Grader(seed=5, limits=FAST)
     grader.jail = Jail(grader.jail.bwrap, None, code_views(), submission_environment())
@@ -422,5 +432,7 @@ def test_the_unprivileged_user_namespace_sandbox_grades_too(tmp_path):
     path = write_notebook(tmp_path / "ida.ipynb", ex02_cells(before=[
         "import os\nassert os.environ.get('HOME') == '/tmp' and not os.path.exists("
         f"{str(tmp_path)!r})"]))
-    graded = grader.grade_one(read_submission(path))
-    assert points(graded) == FULL and graded.execution.cell_problems == {}
+    (graded,) = grader.grade(discover([path]))
+    assert points(graded) == FULL
+    assert graded.exercises["ex02"].counted.execution.cell_problems == {}
+

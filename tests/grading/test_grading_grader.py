@@ -11,7 +11,8 @@ import pytest
 
 from course_lib.grading import EXERCISES
 from course_lib.grading.__main__ import main
-from course_lib.grading.grader import grade, read_submission
+from course_lib.grading.grader import grade, summary
+from course_lib.grading.learners import read_submission
 from course_lib.grading.runner import python_source
 from course_lib.grading.sandbox import Limits
 
@@ -123,7 +124,7 @@ def hostile_run(tmp_path_factory):
     before = {path: (path.read_bytes(), path.stat().st_mtime_ns) for path in files}
     out = tmp_path_factory.mktemp("out")
     graded = grade([folder], out, seed=7, limits=FAST, jobs=2)
-    return {g.learner: g for g in graded}, out, before
+    return {g.id: g for g in graded}, out, before
 
 
 def points(graded):
@@ -162,7 +163,7 @@ def test_the_grader_never_modifies_a_submission(hostile_run):
     ("memory", {"ex02.q1": 2, "ex02.q2": 2, "ex02.q3": 1, "ex02.q4": 1}),
     ("syntax", {"ex02.q1": 2, "ex02.q2": 2, "ex02.q3": 1, "ex02.q4": 1}),
     ("magics", {"ex02.q1": 2, "ex02.q2": 2, "ex02.q3": 1, "ex02.q4": 1}),
-    ("Zoë Q.", {"ex02.q1": 2, "ex02.q2": 2, "ex02.q3": 1, "ex02.q4": 1}),
+    ("zoe", {"ex02.q1": 2, "ex02.q2": 2, "ex02.q3": 1, "ex02.q4": 1}),
     ("yann", {"ex02.q1": 2, "ex02.q2": 2, "ex02.q3": 1, "ex02.q4": 1}),
 ])
 def test_each_submission_gets_points_only_for_what_is_right(hostile_run, learner, expected):
@@ -209,13 +210,17 @@ def test_grades_csv_has_a_row_per_learner_a_column_per_task_and_the_total(hostil
     with (out / "grades.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     tasks = [task.id for task in EXERCISES["ex02"].tasks]
-    assert rows[0] == ["learner", *tasks, "total", "out_of", "notes"]
+    assert rows[0] == ["learner", "name", *tasks, "ex02 total", "total", "out_of", "feedback",
+                       "notes"]
     assert sorted(row[0] for row in rows[1:]) == sorted(by_learner)
     for row in rows[1:]:
         cells = dict(zip(rows[0], row, strict=True))
         got = points(by_learner[row[0]])
         assert int(cells["total"]) == sum(got.values()) and cells["out_of"] == "6"
         assert all(cells[task] == (str(got[task]) if got else "") for task in tasks)
+        assert cells["ex02 total"] == (str(sum(got.values())) if got else "")
+    names = {row[0]: row[1] for row in rows[1:]}
+    assert names["zoe"] == "Zoë Q." and names["yann"] == "" and names["good"] == ""
 
 
 def test_cell_sources_lose_their_magics_and_shell_lines():
@@ -225,23 +230,25 @@ def test_cell_sources_lose_their_magics_and_shell_lines():
     assert python_source("%%timeit\ny = 2") == "y = 2"
 
 
-def test_learner_names_come_from_metadata_then_the_file_then_its_folder(tmp_path):
+def test_a_learner_is_the_file_or_its_folder_and_metadata_only_gives_the_name(tmp_path):
     named = write_notebook(tmp_path / "anna.ipynb", ["x = 1"])
     assert read_submission(named).learner == "anna"
     in_folder = write_notebook(tmp_path / "ben" / "ex04_adagrad_rmsprop.ipynb", ["x = 1"],
                                {"course": {}})
     submission = read_submission(in_folder)
     assert submission.learner == "ben" and submission.exercise is EXERCISES["ex04"]
+    assert submission.matched_by == "its file name"
     tagged = write_notebook(tmp_path / "c.ipynb", ["x = 1"], {"course": {"learner": "Cleo"}})
-    assert read_submission(tagged).learner == "Cleo"
+    assert read_submission(tagged).learner == "c" and read_submission(tagged).name == "Cleo"
 
 
 def test_the_exercise_is_found_from_the_checks_when_metadata_is_gone(tmp_path):
     path = write_notebook(tmp_path / "dora.ipynb", ['check("ex09.q1", power_schedule)'],
                           {"course": {}})
     assert read_submission(path).exercise is EXERCISES["ex09"]
+    assert read_submission(path).matched_by == "its check() calls"
     unknown = write_notebook(tmp_path / "eve.ipynb", ["x = 1"], {"course": {}})
-    assert "could not tell which exercise" in read_submission(unknown).problem
+    assert read_submission(unknown).problem == "answers no known exercise"
 
 
 @pytest.mark.slow
@@ -252,10 +259,14 @@ def test_solutions_score_full_marks_and_student_versions_zero(tmp_path):
         (submissions / folder).mkdir(parents=True)
         for path in source.glob("*.ipynb"):
             shutil.copy(path, submissions / folder / path.name)
-    graded = grade([submissions], tmp_path / "out", seed=11, jobs=2)
-    assert len(graded) == 2 * len(EXERCISES)
-    for item in graded:
+    grades = {g.id: g for g in grade([submissions], tmp_path / "out", seed=11, jobs=2)}
+    assert sorted(grades) == ["solutions", "students"]
+    for g in grades.values():
+        assert sorted(g.exercises) == sorted(EXERCISES)
+        assert all(not e.set_aside for e in g.exercises.values()) and not g.not_graded
+    for item in (e.counted for g in grades.values() for e in g.exercises.values()):
         exercise = item.submission.exercise
+        assert item.submission.matched_by == "its stamp"
         assert set(item.results) == {task.id for task in exercise.tasks}
         if item.learner == "solutions":
             assert item.points == exercise.points, (exercise.id, [
@@ -278,10 +289,29 @@ def test_the_command_line_grades_into_a_folder(tmp_path, capsys):
 
 
 def test_feedback_files_are_safe_names_and_do_not_collide(tmp_path):
-    from course_lib.grading.grader import _file_name
+    from course_lib.grading.gradebook import file_name
 
     used = set()
-    assert _file_name("../../etc/passwd", used) == "etc_passwd"
-    assert _file_name("Zoë Q.", used) == "Zoë_Q"
-    assert _file_name("zoë q", used) == "zoë_q_2"
-    assert os.sep not in _file_name("a/b", used)
+    assert file_name("../../etc/passwd", used) == "etc_passwd"
+    assert file_name("Zoë Q.", used) == "Zoë_Q"
+    assert file_name("zoë q", used) == "zoë_q_2"
+    assert os.sep not in file_name("a/b", used)
+
+
+@pytest.mark.slow
+def test_notes_and_the_summary_name_every_timeout_and_crash(hostile_run):
+    by_learner, out, _ = hostile_run
+    rows = {row["learner"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    for learner in ("loops", "stubborn_loop", "cell_loops"):
+        assert "timeout: " in rows[learner]["notes"], learner
+    for learner in ("hard_exit", "exit_in_function", "forged"):
+        assert "crash: " in rows[learner]["notes"], learner
+    assert "timeout" not in rows["good"]["notes"] and "crash" not in rows["good"]["notes"]
+    lines = summary(list(by_learner.values()))
+    timeouts = lines.index(next(line for line in lines if line.startswith("timeouts: ")))
+    crashes = lines.index(next(line for line in lines if line.startswith("crashes: ")))
+    timed_out = {line.split(":")[0].strip() for line in lines[timeouts + 1:crashes]}
+    crashed = {line.split(":")[0].strip() for line in lines[crashes + 1:]}
+    assert {"loops", "stubborn_loop", "cell_loops"} <= timed_out
+    assert {"hard_exit", "exit_in_function", "forged"} <= crashed
+    assert "good" not in timed_out | crashed

@@ -1,6 +1,8 @@
 """Every known wrong variant is detected and named by check(); so are mistakes written the way a
 learner would write them, independently of the variants in the task specs."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -165,3 +167,160 @@ def test_a_wrong_choice_names_its_misconception(capsys):
     assert "Likely mistake: AdaGrad confused with RMSProp." in shown
     # The right letter stays secret.
     assert "'a'" not in shown
+
+
+def test_nadam_look_ahead_on_the_old_m_is_not_called_plain_adam(capsys):
+    def nadam_step(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+        # the look-ahead written first, so it still sees the m from before this step
+        m_bar = beta_1 * m / (1 - beta_1 ** (t + 1)) + (1 - beta_1) * grad / (1 - beta_1**t)
+        m = beta_1 * m + (1 - beta_1) * grad
+        s = beta_2 * s + (1 - beta_2) * grad**2
+        s_hat = s / (1 - beta_2**t)
+        return theta - learning_rate * m_bar / (np.sqrt(s_hat) + epsilon), m, s
+
+    shown = _named("ex07.q2", nadam_step, capsys)
+    assert "Likely mistake: look-ahead built on the old m." in shown
+    assert "plain Adam" not in shown.split("Likely mistake:")[1].split(".")[0]
+
+
+def test_plain_adam_in_place_of_nadam_is_still_called_plain_adam(capsys):
+    def nadam_step(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+        m = beta_1 * m + (1 - beta_1) * grad
+        s = beta_2 * s + (1 - beta_2) * grad**2
+        m_hat, s_hat = m / (1 - beta_1**t), s / (1 - beta_2**t)
+        return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s
+
+    assert "Likely mistake: plain Adam (no look-ahead)." in _named("ex07.q2", nadam_step, capsys)
+
+
+def test_plateau_rate_recorded_before_the_cut(capsys):
+    def plateau_learning_rates(val_losses, learning_rate, factor, patience, min_delta):
+        best, wait, rates = float("inf"), 0, []
+        for loss in val_losses:
+            rates.append(learning_rate)
+            if loss < best - min_delta:
+                best, wait = loss, 0
+            else:
+                wait += 1
+                if wait >= patience:
+                    learning_rate *= factor
+                    wait = 0
+        return rates
+
+    assert "Likely mistake: rate recorded before the epoch's update." in _named(
+        "ex09.q5", plateau_learning_rates, capsys)
+
+
+def test_plateau_best_as_a_running_minimum_fails_a_visible_case_by_name(capsys):
+    def plateau_learning_rates(val_losses, learning_rate, factor, patience, min_delta):
+        best, wait, rates = float("inf"), 0, []
+        for loss in val_losses:
+            if loss < best - min_delta:
+                wait = 0
+            else:
+                wait += 1
+                if wait >= patience:
+                    learning_rate *= factor
+                    wait = 0
+            best = min(best, loss)
+            rates.append(learning_rate)
+        return rates
+
+    result = check_result("ex09.q5", plateau_learning_rates)
+    assert not all(case.passed for case in result.cases if not case.case.hidden)
+    assert "Likely mistake: best kept as the running minimum." in _named(
+        "ex09.q5", plateau_learning_rates, capsys)
+
+
+def test_plateau_small_gains_add_up_by_hand():
+    # min_delta 0.001, patience 3. best = 1.0 after epoch 0; 0.9996 and 0.9992 are not below
+    # 0.999 (wait 1, 2); 0.9988 is, so best = 0.9988 and wait = 0; 0.9984 and 0.998 are not
+    # below 0.9978 (wait 1, 2); 0.9976 is. No cut: seven times 0.1 (Keras 3.15 gives the same).
+    losses = [1.0, 0.9996, 0.9992, 0.9988, 0.9984, 0.998, 0.9976]
+    rates = TASKS["ex09.q5"].reference(val_losses=losses, learning_rate=0.1, factor=0.5,
+                                       patience=3, min_delta=0.001)
+    assert rates == [0.1] * 7
+    labels = [case.label for case in TASKS["ex09.q5"].visible_cases()]
+    assert "small gains that add up to more than min_delta" in labels
+
+
+def test_keras_folded_adam_is_named_with_the_tasks_convention(capsys):
+    def adam_step(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+        m = beta_1 * m + (1 - beta_1) * grad
+        s = beta_2 * s + (1 - beta_2) * grad**2
+        lr_t = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        return theta - lr_t * m / (np.sqrt(s) + epsilon), m, s
+
+    shown = _named("ex06.q1", adam_step, capsys)
+    assert "Likely mistake: Keras's folded form (ε on the uncorrected √s)." in shown
+    assert "This task uses the paper's and PyTorch's convention" in shown
+
+
+def test_keras_folded_first_step_is_named(capsys):
+    def adam_first_step(grad, learning_rate, beta_1, beta_2, epsilon):
+        # Keras's Adam from m = s = 0 at t = 1, written out
+        m, s = (1 - beta_1) * grad, (1 - beta_2) * grad**2
+        lr_t = learning_rate * np.sqrt(1 - beta_2) / (1 - beta_1)
+        return -lr_t * m / (np.sqrt(s) + epsilon)
+
+    shown = _named("ex06.q2", adam_first_step, capsys)
+    assert "Likely mistake: Keras's folded form (ε on the uncorrected √s)." in shown
+    assert "This task uses the paper's and PyTorch's convention" in shown
+
+
+def test_missing_bias_correction_says_the_first_step_is_too_long_by_the_real_factor():
+    def uncorrected(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+        m = beta_1 * m + (1 - beta_1) * grad
+        s = beta_2 * s + (1 - beta_2) * grad**2
+        return theta - learning_rate * m / (np.sqrt(s) + epsilon), m, s
+
+    task = TASKS["ex06.q1"]
+    # t = 1 with the default betas, a gradient far above ε so that ε does not count
+    kwargs = {"theta": np.zeros(1), "m": np.zeros(1), "s": np.zeros(1), "grad": np.ones(1),
+              "t": 1, "learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+    factor = float(uncorrected(**kwargs)[0][0] / task.reference(**kwargs)[0][0])
+    mistake = next(m for m in task.mistakes if m.name == "bias correction missing")
+    said = re.search(r"(\d+\.\d+)× too long at t = 1", mistake.explanation)
+    assert said and factor > 1 and float(said.group(1)) == round(factor, 2)
+    assert "too small" not in mistake.explanation
+    assert check_result("ex06.q1", uncorrected).likely_mistake is mistake
+
+
+def test_a_right_proximal_step_on_a_known_wrong_soft_threshold_blames_task_1(capsys):
+    def soft_threshold(w, threshold):
+        return np.where(np.abs(w) > threshold, w, 0.0)  # forgot to shrink
+
+    def proximal_l1_step(w, grad, learning_rate, l1):
+        return soft_threshold(w - learning_rate * grad, learning_rate * l1)
+
+    shown = _named("ex10.q2", proximal_l1_step, capsys)
+    assert ("Likely mistake: right step, but task 1's soft_threshold: hard thresholding "
+            "(no shrink).") in shown
+    assert "fix task 1 and this task passes too" in shown
+
+
+def test_a_proximal_step_on_a_never_zeroing_threshold_names_both_causes(capsys):
+    def soft_threshold(w, threshold):
+        return w - threshold * np.sign(w)
+
+    def proximal_l1_step(w, grad, learning_rate, l1):
+        return soft_threshold(w - learning_rate * grad, learning_rate * l1)
+
+    shown = _named("ex10.q2", proximal_l1_step, capsys)
+    assert "it is task 1's that never zeroes" in shown
+
+
+def test_the_score_table_blames_an_unknown_wrong_soft_threshold_for_task_2(capsys):
+    from course_lib.grading import score
+
+    namespace = {}
+    exec("import numpy as np\n"
+         "def soft_threshold(w, threshold):\n"
+         "    return np.maximum(w - threshold, 0.0)  # loses the negative weights\n"
+         "def proximal_l1_step(w, grad, learning_rate, l1):\n"
+         "    return soft_threshold(w - learning_rate * grad, learning_rate * l1)\n", namespace)
+    score("ex10", namespace)
+    rows = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()
+            if line.strip().startswith(("✓", "✗", "…"))}
+    assert "calls your soft_threshold (ex10.q1), not right yet" in rows["ex10.q2"]
+    assert "calls your" not in rows["ex10.q1"]

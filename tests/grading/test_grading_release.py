@@ -169,3 +169,35 @@ def test_each_solution_notebook_matches_its_task_specs(exercise):
         for letter, option in task.options.items():
             assert f"- **{letter})** {option}\n" in markdown + "\n", (task.id, letter)
     assert code[-1] == f'score("{exercise.id}")'
+
+
+@pytest.mark.parametrize("path", notebooks(STUDENTS), ids=lambda p: p.name)
+def test_every_student_notebook_is_stamped_with_its_exercise(path):
+    (exercise,) = [e for e in EXERCISES.values() if e.notebook == path.stem]
+    assert json.loads(path.read_text())["metadata"]["course"] == {"exercise": exercise.id}
+
+
+def _unstamped_copy(tmp_path, name="ex03_nesterov.ipynb", stamp=None):
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    notebook = read_notebook(SOLUTIONS / "ex03_nesterov.ipynb")
+    notebook["metadata"].pop("course")
+    if stamp is not None:
+        notebook["metadata"]["course"] = {"exercise": stamp}
+    (solutions / name).write_text(json.dumps(notebook))
+    return solutions
+
+
+def test_release_stamps_a_solution_that_lost_its_stamp_from_its_file_name(tmp_path):
+    (written,) = release(_unstamped_copy(tmp_path), tmp_path / "students")
+    assert json.loads(written.student.read_text())["metadata"]["course"] == {"exercise": "ex03"}
+
+
+@pytest.mark.parametrize(("name", "stamp", "says"), [
+    ("ex03_nesterov.ipynb", "ex02", "stamped 'ex02', but the file is ex03's notebook"),
+    ("ex03_nesterov.ipynb", "ex99", "unknown exercise 'ex99'"),
+    ("nesterov practice.ipynb", None, "no exercise stamp"),
+])
+def test_release_refuses_a_solution_whose_exercise_is_unclear(tmp_path, name, stamp, says):
+    with pytest.raises(MarkerError, match=re.escape(says)):
+        release(_unstamped_copy(tmp_path, name, stamp), tmp_path / "students")

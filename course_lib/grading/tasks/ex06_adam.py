@@ -3,7 +3,9 @@
 Convention (stated in the notebook): m accumulates +∇ and the step subtracts, and ε
 sits outside the square root, added to √ŝ as in the Adam paper and PyTorch. Keras
 folds the bias correction into the learning rate instead, which moves ε by the factor
-√(1 − β₂ᵗ); the two agree except while s is near 0.
+√(1 − β₂ᵗ); the two agree except while s is near 0. Keras's form, which lesson 06
+teaches as what Keras does, is a named variant here, so that its feedback says which
+convention the task uses.
 """
 
 from __future__ import annotations
@@ -60,6 +62,14 @@ def _one_step_late(**kwargs):
     return _adam(**kwargs, shift=1)
 
 
+def _keras_folded(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+    """Keras's Adam: θ ← θ − η_t m ⊘ (√s + ε) with η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)."""
+    m = beta_1 * m + (1 - beta_1) * grad
+    s = beta_2 * s + (1 - beta_2) * grad * grad
+    folded_rate = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    return theta - folded_rate * m / (np.sqrt(s) + epsilon), m, s
+
+
 def _betas_swapped(**kwargs):
     beta_1, beta_2 = kwargs["beta_1"], kwargs["beta_2"]
     return _adam(**{**kwargs, "beta_1": beta_2, "beta_2": beta_1})
@@ -103,12 +113,19 @@ STEP = Task(
     random_kwargs=_random_adam,
     mistakes=(
         Mistake("bias correction missing",
-                "Divide m by 1 − β₁ᵗ and s by 1 − β₂ᵗ before the step; without it the first "
-                "steps are far too small (or, with a small s, too large).",
+                "Divide m by 1 − β₁ᵗ and s by 1 − β₂ᵗ before the step. Without it the step "
+                "is (1 − β₁ᵗ)/√(1 − β₂ᵗ) times the corrected one: with the default betas "
+                "3.16× too long at t = 1.",
                 _without_correction),
         Mistake("ε inside the square root",
                 "This task puts ε outside, as the Adam paper and PyTorch do: √ŝ + ε.",
                 _epsilon_inside),
+        Mistake("Keras's folded form (ε on the uncorrected √s)",
+                "That is how Keras computes Adam, η√(1 − β₂ᵗ)/(1 − β₁ᵗ) · m ⊘ (√s + ε), and it "
+                "is right in Keras. This task uses the paper's and PyTorch's convention, ε "
+                "added to the corrected root: θ − η m̂ ⊘ (√ŝ + ε). The two differ while √ŝ "
+                "is near ε.",
+                _keras_folded),
         Mistake("sign flipped",
                 "With m averaging +∇, the step subtracts: θ − η m̂ ⊘ (√ŝ + ε).",
                 _sign_flipped),
@@ -147,6 +164,10 @@ def _first_epsilon_inside(grad, learning_rate, beta_1, beta_2, epsilon):
     return -learning_rate * grad / np.sqrt(grad * grad + epsilon)
 
 
+def _first_keras_folded(grad, learning_rate, beta_1, beta_2, epsilon):
+    return -learning_rate * grad / (np.abs(grad) + epsilon / np.sqrt(1 - beta_2))
+
+
 def _first_sign_flipped(grad, learning_rate, beta_1, beta_2, epsilon):
     return learning_rate * grad / (np.abs(grad) + epsilon)
 
@@ -179,6 +200,11 @@ FIRST_STEP = Task(
         Mistake("ε inside the square root",
                 "This task puts ε outside: √ŝ + ε = |∇| + ε.",
                 _first_epsilon_inside),
+        Mistake("Keras's folded form (ε on the uncorrected √s)",
+                "Keras's Adam gives −η∇ ⊘ (|∇| + ε/√(1 − β₂)) at t = 1, and that is right in "
+                "Keras. This task uses the paper's and PyTorch's convention, ε added to the "
+                "corrected root: −η∇ ⊘ (|∇| + ε).",
+                _first_keras_folded),
         Mistake("sign flipped",
                 "The step goes against the gradient: Δθ = −η ∇ ⊘ (|∇| + ε).",
                 _first_sign_flipped),

@@ -266,9 +266,11 @@ ONE_CYCLE = Task(
 def plateau_learning_rates(val_losses, learning_rate, factor, patience, min_delta):
     """The learning rate after each epoch under Keras's ReduceLROnPlateau (no cooldown).
 
-    An epoch improves when its loss < best − min_delta (best: the lowest loss so far);
-    otherwise wait grows by 1, and when wait reaches patience the rate is multiplied by
-    factor and wait starts again from 0.
+    An epoch improves when its loss < best − min_delta, and only then does best become its
+    loss: best is the loss of the last epoch that improved, not the running minimum, so
+    gains smaller than min_delta add up until together they beat it. Otherwise wait grows
+    by 1, and when wait reaches patience the rate is multiplied by factor and wait starts
+    again from 0.
     """
     best, wait, rates = np.inf, 0, []
     for loss in val_losses:
@@ -283,7 +285,7 @@ def plateau_learning_rates(val_losses, learning_rate, factor, patience, min_delt
 
 
 def _plateau(val_losses, learning_rate, factor, patience, min_delta, *, extra_wait=0,
-             against_last=False, reset=True, use_delta=True):
+             against_last=False, running_minimum=False, reset=True, use_delta=True):
     """The plateau rule with one thing changed, to build the wrong variants from."""
     best, wait, rates = np.inf, 0, []
     for loss in val_losses:
@@ -296,6 +298,8 @@ def _plateau(val_losses, learning_rate, factor, patience, min_delta, *, extra_wa
                 wait = 0 if reset else wait
         if against_last:
             best = loss
+        if running_minimum:
+            best = min(best, loss)
         rates.append(learning_rate)
     return rates
 
@@ -306,6 +310,15 @@ def _plateau_one_late(**kwargs):
 
 def _plateau_against_last(**kwargs):
     return _plateau(**kwargs, against_last=True)
+
+
+def _plateau_running_minimum(**kwargs):
+    return _plateau(**kwargs, running_minimum=True)
+
+
+def _plateau_recorded_before(**kwargs):
+    rates = plateau_learning_rates(**kwargs)
+    return [kwargs["learning_rate"], *rates[:-1]]
 
 
 def _plateau_no_reset(**kwargs):
@@ -342,6 +355,9 @@ PLATEAU = Task(
         Case("a jump up, then a slow recovery", {
             "val_losses": [1.0, 0.7, 0.9, 0.8, 0.75, 0.72], "learning_rate": 0.01,
             "factor": 0.1, "patience": 3, "min_delta": 0.0}),
+        Case("small gains that add up to more than min_delta", {
+            "val_losses": [1.0, 0.9996, 0.9992, 0.9988, 0.9984, 0.998, 0.9976],
+            "learning_rate": 0.1, "factor": 0.5, "patience": 3, "min_delta": 0.001}),
     ),
     random_kwargs=_random_plateau,
     mistakes=(
@@ -349,8 +365,18 @@ PLATEAU = Task(
                 "Keras cuts at the end of the patience-th epoch without improvement: "
                 "wait >= patience. (PyTorch waits one epoch more.)",
                 _plateau_one_late),
+        Mistake("rate recorded before the epoch's update",
+                "Append the rate after deciding on the cut: the list holds the rate in force "
+                "after each epoch, so a cut at the end of an epoch shows in that epoch's entry.",
+                _plateau_recorded_before),
+        Mistake("best kept as the running minimum",
+                "Keras moves best only when an epoch improves (loss < best − min_delta). A "
+                "running minimum also follows the small gains, so they never add up to an "
+                "improvement.",
+                _plateau_running_minimum),
         Mistake("compared with the last epoch, not the best",
-                "An epoch improves only if it beats the best loss so far by min_delta.",
+                "An epoch improves only if it beats best, the loss of the last epoch that "
+                "improved, by min_delta.",
                 _plateau_against_last),
         Mistake("wait not reset after a cut",
                 "After cutting the rate, start counting from 0 again.",
@@ -361,8 +387,8 @@ PLATEAU = Task(
     ),
     hints=(
         "Keep three things across epochs: best, wait and the current rate.",
-        "Each epoch: if loss < best − min_delta, it improved (new best, wait = 0); "
-        "else wait += 1.",
+        "Each epoch: if loss < best − min_delta, it improved (best = loss, wait = 0); "
+        "else wait += 1 and best stays as it is.",
         "When wait reaches patience: multiply the rate by factor and set wait = 0. Append "
         "the rate after every epoch.",
     ),

@@ -89,6 +89,17 @@ def _prox_before_gradient(w, grad, learning_rate, l1):
     return soft_threshold(w, learning_rate * l1) - learning_rate * grad
 
 
+def _on_wrong_threshold(mistake: Mistake) -> Mistake:
+    """The right proximal step, calling a soft_threshold with one of task 1's mistakes."""
+    def variant(w, grad, learning_rate, l1):
+        return mistake.variant(w - learning_rate * grad, learning_rate * l1)
+
+    return Mistake(f"right step, but task 1's soft_threshold: {mistake.name}",
+                   "This step calls your soft_threshold, and that is what is wrong: fix task 1 "
+                   "and this task passes too.",
+                   variant)
+
+
 def _random_prox(rng):
     n = draw.size(rng, 4, 8)
     return {"w": draw.vector(rng, n), "grad": draw.vector(rng, n),
@@ -116,12 +127,18 @@ PROXIMAL = Task(
                 _prox_unscaled),
         Mistake("plain subgradient step (never exactly zero)",
                 "w − η(∇ + l1·sign(w)) jumps over 0 instead of landing on it; take the "
-                "gradient step, then soft-threshold.",
+                "gradient step, then soft-threshold. If your step does call soft_threshold, "
+                "it is task 1's that never zeroes.",
                 _subgradient_step),
         Mistake("threshold before the gradient step",
                 "First the gradient step w − η∇, then soft-thresholding of the result.",
                 _prox_before_gradient),
+        # A soft_threshold that never zeroes makes this step the subgradient step above, so
+        # that mistake's explanation names both causes instead of a second, identical variant.
+        *(_on_wrong_threshold(mistake) for mistake in SOFT.mistakes
+          if mistake.variant is not _threshold_never_zeroes),
     ),
+    builds_on=(SOFT.id,),
     hints=(
         "Two parts: a plain gradient step on the smooth loss, then your soft_threshold.",
         "The threshold is η·l1, not l1.",
