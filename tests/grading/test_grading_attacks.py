@@ -436,3 +436,59 @@ def test_the_unprivileged_user_namespace_sandbox_grades_too(tmp_path):
     assert points(graded) == FULL
     assert graded.exercises["ex02"].counted.execution.cell_problems == {}
 
+
+@pytest.mark.slow
+def test_whatever_fails_on_one_learner_is_a_note_on_their_row_and_the_others_are_graded(
+        tmp_path, monkeypatch):
+    import course_lib.grading.learners as learners
+    from course_lib.grading.grader import Grader
+
+    folder, out = tmp_path / "submitted", tmp_path / "out"
+    for learner in ("amy", "bob", "cid", "dan", "fay"):
+        write_notebook(folder / f"{learner}.ipynb", ex02_cells())
+    write_notebook(folder / "gus" / "ex02_momentum.ipynb", ex02_cells())
+    os.mkfifo(folder / "gus" / "ex02_momentum-Copy1.ipynb")  # in a learner's folder
+    write_notebook(tmp_path / "elsewhere" / "ex02_momentum.ipynb", ex02_cells())
+    os.symlink(tmp_path / "elsewhere", folder / "hal")
+    write_notebook(folder / "ian" / "ex02_momentum.ipynb", ex02_cells())
+    (out / "feedback" / "cid.md").mkdir(parents=True)  # cid's feedback cannot be written
+
+    def failing(function, learner_of):
+        def wrapped(*args, **kwargs):
+            if learner_of(*args) == "fail":
+                raise RuntimeError("the grader tripped")
+            return function(*args, **kwargs)
+        return wrapped
+
+    monkeypatch.setattr(Grader, "run", failing(
+        Grader.run, lambda self, s: "fail" if s.learner == "bob" else ""))
+    monkeypatch.setattr(Grader, "grade_learner", failing(
+        Grader.grade_learner, lambda self, learner, runs: "fail" if learner.id == "dan" else ""))
+    monkeypatch.setattr(learners, "read_submission", failing(
+        learners.read_submission, lambda path, *rest: "fail" if path.stem == "fay" else ""))
+    monkeypatch.setattr(learners, "_notebooks_under", failing(
+        learners._notebooks_under, lambda path: "fail" if path.name == "ian" else ""))
+    lines = []
+    grades = {g.id: g for g in grade([folder], out, seed=5, limits=FAST, jobs=2,
+                                     log=lines.append)}
+
+    with (out / "grades.csv").open(newline="", encoding="utf-8") as handle:
+        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+    assert sorted(rows) == sorted(grades) == ["amy", "bob", "cid", "dan", "fay", "gus", "hal",
+                                              "ian"]
+    assert points(grades["amy"]) == points(grades["cid"]) == points(grades["gus"]) == FULL
+    assert rows["amy"]["total"] == rows["cid"]["total"] == rows["gus"]["total"] == "6"
+    assert rows["amy"]["feedback"] == "feedback/amy.md" and (out / "feedback/amy.md").is_file()
+    assert rows["cid"]["feedback"] == "" and "feedback not written" in rows["cid"]["notes"]
+    assert "is a named pipe" in rows["gus"]["notes"]
+    for learner, says in (("bob", "the grader failed on this notebook (raised RuntimeError"),
+                          ("dan", "the grader failed on this learner (raised RuntimeError"),
+                          ("fay", "the grader could not read this notebook (raised "
+                                  "RuntimeError"),
+                          ("hal", "hal is a link to a folder, not followed"),
+                          ("ian", "the grader could not read these files (raised "
+                                  "RuntimeError")):
+        assert rows[learner]["total"] == "0", learner
+        assert says in rows[learner]["notes"], (learner, rows[learner]["notes"])
+        assert says in " ".join(lines), learner
+        assert says in (out / rows[learner]["feedback"]).read_text().replace("\\", ""), learner
