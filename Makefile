@@ -22,7 +22,7 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 	@echo "Building $(VENV) from requirements.txt (the first time takes a few minutes)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -r requirements.txt
+	$(BIN)/python -m pip install --no-compile -r requirements.txt
 	touch $@
 
 # The test and CI tools come on top of the learner's packages, only for `make test`.
