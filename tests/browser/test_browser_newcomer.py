@@ -10,9 +10,9 @@ browser is a one-line script named by ``BROWSER`` (the variable Python's ``webbr
 like any desktop's default browser) that writes down the address JupyterLab asks it to open;
 the server's port and token are read where JupyterLab itself publishes them, its runtime file.
 
-Chromium then opens that address, as the learner's browser would. The only instrumentation is on
-the browser's side: the page's configuration is read with ``exposeAppInBrowser`` turned on, so
-that the test can watch the app (``window.jupyterapp``); the server is not told anything. The
+Chromium then opens that address, as the learner's browser would. The only instrumentation is in
+the browser: a script turns ``exposeAppInBrowser`` on in the page's configuration as the page
+loads, so that the test can watch the app (``window.jupyterapp``); the server is told nothing. The
 first lesson must be there, with the widget extension loaded, runnable and live, its set-up check
 answering the slider; and every link of every lesson (to the next lesson, to its exercise) must
 lead to a notebook that this server serves.
@@ -175,20 +175,19 @@ def normal_user() -> pwd.struct_passwd:
         return pwd.getpwnam(LEARNER)
 
 
-def expose_app(route) -> None:
-    """Serve the page with ``exposeAppInBrowser`` on, so the test can watch ``jupyterapp``."""
-    response = route.fetch()
-    html, count = re.subn(r'("exposeAppInBrowser":\s*)false', r"\1true", response.text())
-    # Without the entry the page would never expose the app, and the test would time out
-    # waiting for it; say why instead.
-    assert count == 1 or "jupyter-config-data" not in html, (
-        "the page configuration has no exposeAppInBrowser entry to turn on")
-    route.fulfill(response=response, body=html)
-
-
-def is_page(url: str) -> bool:
-    path = urllib.parse.urlparse(url).path
-    return path == "/lab" or path.startswith("/lab/tree/") or path.startswith("/lab/workspaces/")
+# Runs in the page before its own scripts: once the parser has put the page configuration in,
+# turn exposeAppInBrowser on there, so that JupyterLab sets window.jupyterapp for the test.
+EXPOSE_APP = """
+new MutationObserver((mutations, observer) => {
+    const element = document.getElementById('jupyter-config-data');
+    if (!element) return;
+    let config;
+    try { config = JSON.parse(element.textContent); } catch { return; }
+    config.exposeAppInBrowser = true;
+    element.textContent = JSON.stringify(config);
+    observer.disconnect();
+}).observe(document, {childList: true, subtree: true});
+"""
 
 
 @pytest.fixture
@@ -224,7 +223,7 @@ def test_a_newcomer_meets_lesson_one_with_the_readme_command(browser, newcomer):
         for warning in ("Deprecat", "BuildBackendWarning", "project.license"):
             assert warning not in build_log, f"the build warns ({warning}):\n{build_log[-4000:]}"
 
-        context.route(is_page, expose_app)
+        context.add_init_script(EXPOSE_APP)
         page = context.new_page()
         page.set_default_timeout(90_000)
         page.goto(lab.address_opened())
