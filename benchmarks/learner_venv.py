@@ -32,7 +32,7 @@ sizes = {}
 for dist in metadata.distributions():
     total = 0
     for file in dist.files or []:
-        path = file.locate()
+        path = str(file.locate())
         if os.path.isfile(path):
             total += os.path.getsize(path)
             cached = os.path.join(os.path.dirname(path), "__pycache__")
