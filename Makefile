@@ -21,7 +21,7 @@ venv: $(BIN)/.installed $(LAB_SETTINGS)
 # of the modules a lesson imports when it first imports them, instead of pip compiling all of
 # them (SciPy's and scikit-learn's test suites included): a smaller venv, a quicker install.
 $(BIN)/.installed: requirements.txt pyproject.toml
-	@echo "Building $(VENV) from requirements.txt (the first time takes a few minutes)"
+	@echo "Building $(VENV) from requirements.txt: about a minute, more while pip downloads"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install --no-compile -r requirements.txt
