@@ -1,32 +1,51 @@
 # Two commands for a fresh machine with Python 3.11:
-#   make lab    open the course in JupyterLab
+#   make lab    open the course in JupyterLab (extra arguments: make lab LAB_ARGS="--port 9999")
 #   make test   run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+LAB_ARGS ?=
 
-.PHONY: lab test venv browser-deps clean
+# JupyterLab refuses to start as root without --allow-root, and root is who a learner is in
+# a container, a cloud VM or many hub images.
+ifeq ($(shell id -u),0)
+ALLOW_ROOT := --allow-root
+endif
+
+.PHONY: lab test venv test-venv clean
 
 venv: $(BIN)/.installed $(LAB_SETTINGS)
 
+# pip prints what it collects and installs as it goes. --no-compile: Python writes the bytecode
+# of the modules a lesson imports when it first imports them, instead of pip compiling all of
+# them (SciPy's and scikit-learn's test suites included): a smaller venv, a quicker install.
 $(BIN)/.installed: requirements.txt pyproject.toml
+	@echo "Building $(VENV) from requirements.txt: about a minute, more while pip downloads"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --upgrade pip
+	$(BIN)/python -m pip install --no-compile -r requirements.txt
+	touch $@
+
+# The test and CI tools come on top of the learner's packages, only for `make test`.
+test-venv: $(BIN)/.test-installed
+
+$(BIN)/.test-installed: requirements-test.txt $(BIN)/.installed
+	$(BIN)/python -m pip install -r requirements-test.txt
 	touch $@
 
 # JupyterLab 4.6 can route a slider callback's plot into another cell's output when
 # comms travel over subshells (jupyterlab#19719, ipykernel#1564): the override turns that off.
-$(LAB_SETTINGS): jupyter/overrides.json $(BIN)/.installed
-	mkdir -p $(dir $@)
-	cp jupyter/overrides.json $@
+# postBuild installs it, here as on Binder, into the JupyterLab of the python first on PATH.
+$(LAB_SETTINGS): jupyter/overrides.json postBuild $(BIN)/.installed
+	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
 
 lab: venv
-	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/01_gradient_descent.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ALLOW_ROOT) $(LAB_ARGS) \
+		notebooks/01_gradient_descent.ipynb
 
 # The unit, grading and browser tests, and nbval over every lesson (lax: see README).
-test: venv
+test: venv test-venv
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
 
 clean:
