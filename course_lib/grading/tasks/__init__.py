@@ -1,4 +1,9 @@
-"""The graded exercises, one module per notebook, and lookup by id ("ex02", "ex02.q1")."""
+"""The graded exercises, one module per notebook, and lookup by id ("ex02", "ex02.q1").
+
+``SELF_CHECKS`` are the questions of the lessons that have no exercise notebook ("l08",
+"l11"): ``check`` and ``hint`` take their task ids like any other, but the instructor's
+grader and ``release`` only know ``EXERCISES``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ from . import (
     ex07_adamax_nadam,
     ex09_schedules,
     ex10_sparsity,
+    self_check_08_race,
+    self_check_11_beyond,
 )
 
 EXERCISES: dict[str, Exercise] = {
@@ -19,14 +26,21 @@ EXERCISES: dict[str, Exercise] = {
                    ex07_adamax_nadam, ex09_schedules, ex10_sparsity)
 }
 
-TASKS: dict[str, Task] = {task.id: task for e in EXERCISES.values() for task in e.tasks}
+SELF_CHECKS: dict[str, Exercise] = {
+    module.SELF_CHECK.id: module.SELF_CHECK
+    for module in (self_check_08_race, self_check_11_beyond)
+}
+
+TASKS: dict[str, Task] = {task.id: task for e in (*EXERCISES.values(), *SELF_CHECKS.values())
+                          for task in e.tasks}
 
 
 def get_exercise(exercise_id: str) -> Exercise:
-    if exercise_id not in EXERCISES:
+    known = {**EXERCISES, **SELF_CHECKS}
+    if exercise_id not in known:
         raise ValueError(f"unknown exercise {exercise_id!r}; "
-                         f"the exercises are {', '.join(EXERCISES)}")
-    return EXERCISES[exercise_id]
+                         f"the exercises are {', '.join(known)}")
+    return known[exercise_id]
 
 
 def get_task(task_id: str) -> Task:
