@@ -74,3 +74,18 @@ def floors() -> Figure:
     for ax in (left, right):
         ax.grid(True, alpha=0.3)
     return fig
+
+
+def floor_table() -> str:
+    """Measured against predicted floors for each constant (η, B), and the decaying rate's end."""
+    curves, noise = runs(), problem().noise()
+    rows = [f"tr(C) = {noise:.3g}",
+            f"{'η':>6}{'B':>4}{'η / B':>9}{'measured floor':>16}{'η tr(C) / (4B)':>16}"]
+    for eta, batch in CONSTANT:
+        measured = float(np.mean(curves[(eta, batch)][-400:]))
+        rows.append(f"{eta:>6g}{batch:>4}{eta / batch:>9.4f}{measured:>16.2g}"
+                    f"{problem().predicted_floor(eta, batch):>16.2g}")
+    rows.append(f"η = {DECAY['initial_learning_rate']} / (1 + t/{DECAY['decay_steps']}), "
+                f"B = {DECAY['batch_size']}: {np.mean(curves['decay'][-100:]):.2g} "
+                "over its last 100 steps")
+    return "\n".join(rows)
