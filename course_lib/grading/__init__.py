@@ -14,7 +14,7 @@ grades submissions into grades.csv and a feedback file per learner.
 
 from .hints import hint, hint_button
 from .notebook import check, check_result, score
-from .tasks import EXERCISES, SELF_CHECKS, TASKS, get_exercise, get_task
+from .tasks import EXERCISES, TASKS, get_exercise, get_task
 
-__all__ = ["EXERCISES", "SELF_CHECKS", "TASKS", "check", "check_result", "get_exercise",
-           "get_task", "hint", "hint_button", "score"]
+__all__ = ["EXERCISES", "TASKS", "check", "check_result", "get_exercise", "get_task", "hint",
+           "hint_button", "score"]

@@ -1,8 +1,8 @@
 """The graded exercises, one module per notebook, and lookup by id ("ex02", "ex02.q1").
 
-``SELF_CHECKS`` are the questions of the lessons that have no exercise notebook ("l08",
-"l11"): ``check`` and ``hint`` take their task ids like any other, but the instructor's
-grader and ``release`` only know ``EXERCISES``.
+The lessons without an exercise have self-check questions (``SELF_CHECKS``, by lesson): the
+same ``check`` answers them, but they belong to no exercise notebook, so ``release``, ``score``
+and the grader never see them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from . import (
     ex07_adamax_nadam,
     ex09_schedules,
     ex10_sparsity,
-    self_check_08_race,
-    self_check_11_beyond,
+    lesson08_selfcheck,
+    lesson11_selfcheck,
 )
 
 EXERCISES: dict[str, Exercise] = {
@@ -26,21 +26,22 @@ EXERCISES: dict[str, Exercise] = {
                    ex07_adamax_nadam, ex09_schedules, ex10_sparsity)
 }
 
-SELF_CHECKS: dict[str, Exercise] = {
-    module.SELF_CHECK.id: module.SELF_CHECK
-    for module in (self_check_08_race, self_check_11_beyond)
+SELF_CHECKS: dict[str, tuple[Task, ...]] = {
+    module.ID: module.TASKS for module in (lesson08_selfcheck, lesson11_selfcheck)
 }
 
-TASKS: dict[str, Task] = {task.id: task for e in (*EXERCISES.values(), *SELF_CHECKS.values())
-                          for task in e.tasks}
+TASKS: dict[str, Task] = {
+    task.id: task
+    for tasks in [*(e.tasks for e in EXERCISES.values()), *SELF_CHECKS.values()]
+    for task in tasks
+}
 
 
 def get_exercise(exercise_id: str) -> Exercise:
-    known = {**EXERCISES, **SELF_CHECKS}
-    if exercise_id not in known:
+    if exercise_id not in EXERCISES:
         raise ValueError(f"unknown exercise {exercise_id!r}; "
-                         f"the exercises are {', '.join(known)}")
-    return known[exercise_id]
+                         f"the exercises are {', '.join(EXERCISES)}")
+    return EXERCISES[exercise_id]
 
 
 def get_task(task_id: str) -> Task:

@@ -1,13 +1,18 @@
-"""Lesson 08's self-check (the race has no exercise notebook): which solution an optimizer
-finds, what a Hessian costs, and what Adam's √ŝ measures. Checked in the lesson with
-``check("l08.q1", answer)``; not part of the instructor's grading."""
+"""Lesson 08's self-check: which solution an optimizer finds, what a Hessian costs, and what
+Adam's √ŝ measures.
+
+Not an exercise notebook: the questions sit at the bottom of lesson 08, answered in the lesson
+and checked with the same ``check``; there is no score and nothing to grade.
+"""
 
 from __future__ import annotations
 
-from ..spec import Case, Exercise, Mistake, Task, choice_task
+from ..spec import choice_task, value_task
+
+ID = "lesson08"
 
 WHY_ADAM_MISSES = choice_task(
-    id="l08.q1",
+    id="lesson08.q1",
     title="Wilson et al.'s problem",
     answer_name="wilson_answer",
     options={
@@ -37,57 +42,30 @@ WHY_ADAM_MISSES = choice_task(
 )
 
 
-def hessian_megabytes(n_parameters, bytes_per_number):
-    """The Hessian of n parameters, n² numbers, in megabytes (10⁶ bytes)."""
-    return n_parameters**2 * bytes_per_number / 1e6
-
-
-def _gradient_size(n_parameters, bytes_per_number):
-    return n_parameters * bytes_per_number / 1e6
-
-
-def _mebibytes(n_parameters, bytes_per_number):
-    return n_parameters**2 * bytes_per_number / 2**20
-
-
-def _bits(n_parameters, bytes_per_number):
-    return n_parameters**2 * bytes_per_number * 8 / 1e6
-
-
-def _random_size(rng):
-    return {"n_parameters": int(rng.integers(10, 100_000)),
-            "bytes_per_number": int(rng.choice([2, 4, 8]))}
-
-
-HESSIAN = Task(
-    id="l08.q2",
+HESSIAN = value_task(
+    id="lesson08.q2",
     title="What a Hessian costs",
-    answer_name="hessian_megabytes",
-    reference=hessian_megabytes,
-    points=1,
-    edge_cases=(
-        Case("the lesson's MLP in float64", {"n_parameters": 4810, "bytes_per_number": 8}),
-        Case("one parameter", {"n_parameters": 1, "bytes_per_number": 4}),
-    ),
-    random_kwargs=_random_size,
-    mistakes=(
-        Mistake("n numbers (the gradient's size)",
-                "The gradient has n entries; the Hessian has one per pair of parameters, n².",
-                _gradient_size),
-        Mistake("mebibytes (2²⁰) instead of megabytes",
-                "The lesson's MB is 10⁶ bytes; divide by 1e6.", _mebibytes),
-        Mistake("bits instead of bytes",
-                "bytes_per_number is already in bytes (8 for float64); do not multiply by 8.",
-                _bits),
-    ),
+    answer_name="hessian_gigabytes",
+    answer=(100_000**2) * 4 / 1e9,
+    mistakes={
+        100_000 * 4 / 1e9: ("n numbers (the gradient's size)",
+                            "The gradient has n entries; the Hessian has one per pair of "
+                            "parameters, n²."),
+        (100_000**2) * 8 / 1e9: ("float64 instead of float32",
+                                 "float32 numbers take 4 bytes each, not 8."),
+        (100_000**2) * 4 / 2**30: ("gibibytes (2³⁰) instead of gigabytes",
+                                   "The lesson's units are powers of ten: divide by 10⁹."),
+        (100_000**2) * 4 * 8 / 1e9: ("bits instead of bytes",
+                                     "4 bytes per number, not 32 bits: do not multiply by 8."),
+    },
     hints=(
         "One entry per pair of parameters: n × n numbers.",
-        "Multiply by the bytes per number and divide by 10⁶.",
+        "Multiply by 4 bytes and divide by 10⁹.",
     ),
 )
 
 WHAT_S_MEASURES = choice_task(
-    id="l08.q3",
+    id="lesson08.q3",
     title="What √ŝ estimates",
     answer_name="scaling_answer",
     options={
@@ -114,5 +92,4 @@ WHAT_S_MEASURES = choice_task(
     ),
 )
 
-SELF_CHECK = Exercise("l08", "The race: self-check", "08_race",
-                      (WHY_ADAM_MISSES, HESSIAN, WHAT_S_MEASURES))
+TASKS = (WHY_ADAM_MISSES, HESSIAN, WHAT_S_MEASURES)

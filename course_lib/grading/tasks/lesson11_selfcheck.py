@@ -1,69 +1,44 @@
-"""Lesson 11's self-check (the lesson has no exercise notebook): decoupled weight decay,
-Adam with L2, PyTorch's naming, and why warmup helps Adam. Checked in the lesson with
-``check("l11.q1", answer)``; not part of the instructor's grading."""
+"""Lesson 11's self-check: decoupled weight decay, Adam with L2, PyTorch's naming, and why
+warmup helps Adam.
+
+Not an exercise notebook: the questions sit at the bottom of lesson 11, answered in the lesson
+and checked with the same ``check``; there is no score and nothing to grade.
+"""
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-from ..spec import Case, Exercise, Mistake, Task, choice_task
-from . import draw
+from ..spec import choice_task, value_task
 
-
-def weight_left(learning_rate, weight_decay, steps):
-    """What is left of a weight after ``steps`` steps of pure decoupled decay: (1 − ηλ)^t."""
-    return (1 - learning_rate * weight_decay) ** steps
+ID = "lesson11"
 
 
-def _rate_forgotten(learning_rate, weight_decay, steps):
-    return (1 - weight_decay) ** steps
-
-
-def _linear(learning_rate, weight_decay, steps):
-    return 1 - learning_rate * weight_decay * steps
-
-
-def _exponential(learning_rate, weight_decay, steps):
-    return float(np.exp(-learning_rate * weight_decay * steps))
-
-
-def _random_decay(rng):
-    return {"learning_rate": draw.log_uniform(rng, 1e-4, 0.1),
-            "weight_decay": draw.log_uniform(rng, 1e-3, 1.0),
-            "steps": int(rng.integers(1, 2001))}
-
-
-DECAY = Task(
-    id="l11.q1",
+# η = 0.1, λ = 0.05, 100 steps: ηλ = 0.005 per step.
+DECAY = value_task(
+    id="lesson11.q1",
     title="Decoupled weight decay",
     answer_name="weight_left",
-    reference=weight_left,
-    points=1,
-    edge_cases=(
-        Case("the lesson's example", {"learning_rate": 0.01, "weight_decay": 1.0, "steps": 200}),
-        Case("one step", {"learning_rate": 0.1, "weight_decay": 0.5, "steps": 1}),
-    ),
-    random_kwargs=_random_decay,
-    mistakes=(
-        Mistake("η left out ((1 − λ)^t)",
-                "Keras and PyTorch multiply λ by the learning rate: each step keeps 1 − ηλ.",
-                _rate_forgotten),
-        Mistake("subtracted ηλ once per step (1 − ηλt)",
-                "Each step shrinks what is left, not the starting value: the factors multiply.",
-                _linear),
-        Mistake("e^(−ηλt), the continuous-time limit",
-                "Close when ηλ is small, but the steps are discrete: (1 − ηλ)^t.",
-                _exponential),
-    ),
+    answer=(1 - 0.1 * 0.05) ** 100,
+    mistakes={
+        (1 - 0.05) ** 100: ("η left out ((1 − λ)^t)",
+                            "Keras and PyTorch multiply λ by the learning rate: each step keeps "
+                            "1 − ηλ."),
+        1 - 0.1 * 0.05 * 100: ("subtracted ηλ once per step (1 − ηλt)",
+                               "Each step shrinks what is left, not the starting value: the "
+                               "factors multiply."),
+        math.exp(-0.1 * 0.05 * 100): ("e^(−ηλt), the continuous-time limit",
+                                      "Close when ηλ is small, but the steps are discrete: "
+                                      "(1 − ηλ)^t."),
+    },
     hints=(
         "One step: θ ← (1 − ηλ) θ.",
-        "t steps multiply t such factors.",
+        "100 steps multiply 100 such factors.",
     ),
-    rtol=1e-9,
 )
 
 L2_UNDER_ADAM = choice_task(
-    id="l11.q2",
+    id="lesson11.q2",
     title="Adam with L2",
     answer_name="l2_answer",
     options={
@@ -90,7 +65,7 @@ L2_UNDER_ADAM = choice_task(
 )
 
 PYTORCH_NAMES = choice_task(
-    id="l11.q3",
+    id="lesson11.q3",
     title="Weight decay in PyTorch",
     answer_name="pytorch_answer",
     options={
@@ -110,7 +85,7 @@ PYTORCH_NAMES = choice_task(
 )
 
 WHY_WARMUP = choice_task(
-    id="l11.q4",
+    id="lesson11.q4",
     title="Why warm up Adam",
     answer_name="warmup_answer",
     options={
@@ -136,5 +111,4 @@ WHY_WARMUP = choice_task(
     ),
 )
 
-SELF_CHECK = Exercise("l11", "Beyond the chapter: self-check", "11_beyond",
-                      (DECAY, L2_UNDER_ADAM, PYTORCH_NAMES, WHY_WARMUP))
+TASKS = (DECAY, L2_UNDER_ADAM, PYTORCH_NAMES, WHY_WARMUP)
