@@ -51,11 +51,9 @@ def moments(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     optimizer = optimizers.Adam(learning_rate=1e-3, beta_1=beta_1, beta_2=beta_2)
-    _, slots = replay(optimizer, np.full(steps, float(gradient)), slots=("m", "v"))
+    _, slots = replay(optimizer, np.full(steps, float(gradient)), slots=("m", "s"))
     t = np.arange(1, steps + 1)
-    # The optimizer keeps s in its slot "v" (Keras's "velocity"); the lesson calls it s.
-    return {"m": slots["m"], "s": slots["v"], "m_hat": slots["m"] / (1 - beta_1**t),
-            "s_hat": slots["v"] / (1 - beta_2**t)}
+    return {**slots, "m_hat": slots["m"] / (1 - beta_1**t), "s_hat": slots["s"] / (1 - beta_2**t)}
 
 
 def bias_correction(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
@@ -115,7 +113,7 @@ def first_steps_by_placement(gradients, learning_rate: float = 1.0, epsilon: flo
     theta = np.zeros_like(g)
     optimizer.apply(g, theta)
     m_hat = optimizer.slots[0]["m"] / (1 - beta_1)
-    s_hat = optimizer.slots[0]["v"] / (1 - beta_2)             # slot "v" holds s
+    s_hat = optimizer.slots[0]["s"] / (1 - beta_2)
     return {"Keras": -theta / learning_rate,
             "PyTorch": m_hat / (np.sqrt(s_hat) + epsilon),
             "book": m_hat / np.sqrt(s_hat + epsilon)}

@@ -95,10 +95,10 @@ def scale_estimates(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50,
     rng = np.random.default_rng(seed)
     gradients = rng.normal(1.0, 0.3, steps)
     gradients[spike_at] = spike
-    _, adam = replay(optimizers.Adam(beta_2=beta_2), gradients, slots=("v",))
+    _, adam = replay(optimizers.Adam(beta_2=beta_2), gradients, slots=("s",))
     _, adamax = replay(optimizers.Adamax(beta_2=beta_2), gradients, slots=("u",))
     t = np.arange(1, steps + 1)
-    return {"g": gradients, "adam": np.sqrt(adam["v"] / (1 - beta_2**t)), "adamax": adamax["u"]}
+    return {"g": gradients, "adam": np.sqrt(adam["s"] / (1 - beta_2**t)), "adamax": adamax["u"]}
 
 
 def infinity_norm(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50) -> Figure:

@@ -261,11 +261,11 @@ def test_set_state_checks_what_it_is_given():
     with pytest.raises(ValueError, match=r"state is missing \['u_product'\]"):
         optimizers.Nadam().set_state({"iterations": 1, "slots": None})
     with pytest.raises(ValueError, match=r"different shapes or dtypes"):
-        opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "v": np.zeros(3)}]})
+        opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "s": np.zeros(3)}]})
 
 
 def test_restored_state_refuses_parameters_of_another_shape():
     opt = optimizers.Adam()
-    opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "v": np.zeros(2)}]})
+    opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "s": np.zeros(2)}]})
     with pytest.raises(ValueError, match=r"built for shape \(2,\)"):
         opt.apply(np.ones(3), np.ones(3))
