@@ -4,7 +4,7 @@ the input checks, saving and restoring, and walking big arrays piece by piece
 
 A subclass only writes its formula, in three parts:
 
-- ``slot_names``: the arrays it keeps per parameter (Adam: ``("m", "v")``);
+- ``slot_names``: the arrays it keeps per parameter (Adam: ``("m", "s")``);
 - ``_coefficients(learning_rate, step)``: the numbers a step shares across all
   coordinates, such as Adam's bias-corrected rate, as Python floats;
 - ``_update(g, theta, slots, c, w)``: the formula itself, applied in place to
