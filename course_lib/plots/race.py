@@ -298,7 +298,8 @@ class NetworkFacts:
 
     ``train_accuracy`` is per optimizer at the first seed; ``seed_spread`` the largest change
     of one optimizer's validation accuracy between seeds (``spread_of`` names it); and
-    ``others_gap`` the spread of the seven optimizers other than SGD at the first seed.
+    ``others_gap`` the spread of the seven optimizers other than SGD at the first seed;
+    ``mean_val_accuracy`` and ``mean_gap`` (validation loss − training loss) average the seeds.
     """
 
     lowest: tuple[str, int, float]
@@ -307,6 +308,8 @@ class NetworkFacts:
     seed_spread: float
     spread_of: str
     others_gap: float
+    mean_val_accuracy: dict[str, float]
+    mean_gap: dict[str, float]
 
     def __str__(self) -> str:
         others = [acc for name, acc in self.train_accuracy.items() if name != "SGD"]
@@ -338,6 +341,9 @@ def network_facts() -> NetworkFacts:
         train_accuracy={name: float(results["final"][o, 0, 1]) for o, name in enumerate(names)},
         seed_spread=float(spreads.max()), spread_of=names[int(np.argmax(spreads))],
         others_gap=float(np.ptp(val[others, 0])),
+        mean_val_accuracy={name: float(val[o].mean()) for o, name in enumerate(names)},
+        mean_gap={name: float((results["final"][o, :, 2] - results["final"][o, :, 0]).mean())
+                  for o, name in enumerate(names)},
     )
 
 
