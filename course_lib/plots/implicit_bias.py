@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from course_lib.implicit_bias import Fit
+from course_lib.implicit_bias import Fit, SeparableData
 
 COLORS = {"SGD": "#1f77b4", "Momentum": "#2ca02c", "Adagrad (accumulator 0)": "#d62728",
           "Adagrad (Keras, 0.1)": "#ff9896", "RMSprop": "#9467bd", "Adam": "#ff7f0e"}
@@ -42,3 +42,19 @@ def loss_and_test_error(fits: dict[str, Fit]) -> Figure:
     for ax in (loss, error):
         ax.grid(True, alpha=0.3)
     return fig
+
+
+def results_table(fits: dict[str, Fit], data: SeparableData) -> str:
+    """Per optimizer: final training loss and error, exact test error, w₁ and w₂ + w₃; and the
+    minimum-norm solution, computed directly, as the last row. A loss below 1e-20 is shown as
+    such: its digits are rounding error, and differ between machines."""
+    rows = [f"{'optimizer':<25}{'train loss':>11}{'train error':>12}{'test error':>11}"
+            f"{'w1':>7}{'w2 + w3':>9}"]
+    finals = {name: run.weights for name, run in fits.items()}
+    finals["minimum-norm solution"] = data.minimum_norm_solution()
+    for name, w in finals.items():
+        loss = data.loss(w)
+        shown = "< 1e-20" if loss < 1e-20 else f"{loss:.0e}"
+        rows.append(f"{name:<25}{shown:>11}{data.train_error(w):>12.0%}"
+                    f"{data.test_error(w):>11.0%}{w[0]:>7.2f}{w[1] + w[2]:>9.2f}")
+    return "\n".join(rows)

@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.implicit_bias import fit, race, separable_data
-from course_lib.plots.implicit_bias import loss_and_test_error
+from course_lib.plots.implicit_bias import loss_and_test_error, results_table
 
 
 def test_each_example_has_its_own_features_one_if_positive_five_if_negative():
@@ -70,3 +70,11 @@ def test_the_race_splits_into_fitted_and_generalizing():
 def test_bad_arguments_are_refused_by_name(n, p):
     with pytest.raises(ValueError, match="n_samples|p_positive"):
         separable_data(n, p)
+
+
+def test_the_table_rows_show_each_fit_and_hide_rounding_error():
+    data = separable_data(30)
+    fits = race(data)
+    rows = results_table(fits, data).splitlines()
+    assert len(rows) == 1 + len(fits) + 1 and rows[-1].startswith("minimum-norm solution")
+    assert "< 1e-20" in rows[1] and "25%" in rows[-2]     # SGD at 0; Adam misses the negatives

@@ -25,7 +25,7 @@ WHY_ADAM_MISSES = choice_task(
     correct="b",
     mistakes={
         "a": ("thinks Adam did not fit",
-              "Adam's training loss is below 1e-30 and it classifies every training example "
+              "Adam's training loss is below 1e-20 and it classifies every training example "
               "right; it fits exactly, just with other weights."),
         "c": ("blames the rate",
               "The labels have no noise, and at any small rate Adam reaches the same "
