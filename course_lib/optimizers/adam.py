@@ -16,25 +16,25 @@ class Adam(Optimizer):
     As the lesson writes it, at step t = 1, 2, …::
 
         m ← β₁ m + (1 − β₁) g
-        v ← β₂ v + (1 − β₂) g ⊗ g
-        m̂ = m / (1 − β₁ᵗ)       v̂ = v / (1 − β₂ᵗ)
-        θ ← θ − η m̂ ⊘ (√v̂ + ε)
+        s ← β₂ s + (1 − β₂) g ⊗ g
+        m̂ = m / (1 − β₁ᵗ)       ŝ = s / (1 − β₂ᵗ)
+        θ ← θ − η m̂ ⊘ (√ŝ + ε)
 
-    m and v start at 0, so early on they are too small; dividing by 1 − βᵗ
+    m and s start at 0, so early on they are too small; dividing by 1 − βᵗ
     undoes that. The first step is then about η · sign(g), whatever the size
     of g. Keras (and this class) folds the two corrections into the rate::
 
-        θ ← θ − η_t m ⊘ (√v + ε)      η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+        θ ← θ − η_t m ⊘ (√s + ε)      η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)
 
     which is the lesson's update with ε replaced by ε / √(1 − β₂ᵗ): the two
-    differ only while √v̂ is as small as ε. The slots are ``"m"`` and ``"v"``.
+    differ only while √ŝ is as small as ε. The slots are ``"m"`` and ``"s"``.
     (The source text's m ← β₁ m − (1 − β₁) g walks uphill with its θ line;
     see ERRATA.md.)
 
-    ``amsgrad=True`` divides by the largest v seen so far (slot ``"v_max"``),
-    so a coordinate's step cannot grow because its v decayed.
+    ``amsgrad=True`` divides by the largest s seen so far (slot ``"s_max"``),
+    so a coordinate's step cannot grow because its s decayed.
 
-    PyTorch's ``torch.optim.Adam`` uses the lesson's form, ε added to √v̂,
+    PyTorch's ``torch.optim.Adam`` uses the lesson's form, ε added to √ŝ,
     with ε = 1e-8 (Keras: 1e-7).
     """
 
@@ -53,7 +53,7 @@ class Adam(Optimizer):
 
     @property
     def slot_names(self):
-        return ("m", "v", "v_max") if self.amsgrad else ("m", "v")
+        return ("m", "s", "s_max") if self.amsgrad else ("m", "s")
 
     def _coefficients(self, learning_rate, step):
         corrected = learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
@@ -61,21 +61,21 @@ class Adam(Optimizer):
                 "one_minus_beta_2": 1 - self.beta_2, "epsilon": self.epsilon}
 
     def _update(self, g, theta, slots, c, w):
-        m, v = slots["m"], slots["v"]
+        m, s = slots["m"], slots["s"]
         np.subtract(g, m, out=w)
         w *= c.one_minus_beta_1
         m += w                                        # m ← m + (1 − β₁)(g − m)
         np.square(g, out=w)
-        w -= v
+        w -= s
         w *= c.one_minus_beta_2
-        v += w                                        # v ← v + (1 − β₂)(g ⊗ g − v)
+        s += w                                        # s ← s + (1 − β₂)(g ⊗ g − s)
         if self.amsgrad:
-            v = np.maximum(slots["v_max"], v, out=slots["v_max"])
-        np.sqrt(v, out=w)
+            s = np.maximum(slots["s_max"], s, out=slots["s_max"])
+        np.sqrt(s, out=w)
         w += c.epsilon
         np.divide(m, w, out=w)
         w *= c.corrected_learning_rate
-        theta -= w                                    # θ ← θ − η_t m ⊘ (√v + ε)
+        theta -= w                                    # θ ← θ − η_t m ⊘ (√s + ε)
 
 
 class AdamW(Adam):
@@ -87,11 +87,11 @@ class AdamW(Adam):
         then Adam's update
 
     Keras shrinks first, with the same η as the step. An L2 penalty added to
-    g would be divided by √v like the rest of the gradient; this shrinkage is
+    g would be divided by √s like the rest of the gradient; this shrinkage is
     not, so every weight decays at the same rate.
 
     PyTorch's ``torch.optim.AdamW`` decays the same way, before the step, with
-    λ = 0.01 (Keras: 0.004) and ε = 1e-8 added to √v̂ as in its Adam.
+    λ = 0.01 (Keras: 0.004) and ε = 1e-8 added to √ŝ as in its Adam.
     """
 
     weight_decay = Number(0.0)

@@ -4,7 +4,7 @@ the input checks, saving and restoring, and walking big arrays piece by piece
 
 A subclass only writes its formula, in three parts:
 
-- ``slot_names``: the arrays it keeps per parameter (Adam: ``("m", "v")``);
+- ``slot_names``: the arrays it keeps per parameter (Adam: ``("m", "s")``);
 - ``_coefficients(learning_rate, step)``: the numbers a step shares across all
   coordinates, such as Adam's bias-corrected rate, as Python floats;
 - ``_update(g, theta, slots, c, w)``: the formula itself, applied in place to
@@ -112,9 +112,9 @@ class Optimizer:
             raise TypeError(f"the learning_rate schedule must return a number, got {rate!r} "
                             f"at step {self._iterations}")
         rate = float(rate)
-        if not (math.isfinite(rate) and rate > 0):
+        if not (math.isfinite(rate) and rate >= 0):
             raise ValueError(f"the learning_rate schedule returned {rate!r} at step "
-                             f"{self._iterations}; a learning rate must be finite and > 0")
+                             f"{self._iterations}; a learning rate must be finite and >= 0")
         return rate
 
     @property
@@ -258,10 +258,11 @@ class Optimizer:
 
 def _checked_rate(value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError("learning_rate must be a number > 0 or a schedule (a callable of the "
+        raise TypeError("learning_rate must be a number >= 0 or a schedule (a callable of the "
                         f"step), got {value!r}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"learning_rate must be finite and > 0, got {value!r}")
+    # 0 is allowed, as in Keras: a warmup starts there and a cosine decay ends there.
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"learning_rate must be finite and >= 0, got {value!r}")
     return float(value)
 
 

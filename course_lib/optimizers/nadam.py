@@ -18,15 +18,15 @@ class Nadam(Optimizer):
     and at step t = 1, 2, …::
 
         m ← β₁ m + (1 − β₁) g
-        v ← β₂ v + (1 − β₂) g ⊗ g
+        s ← β₂ s + (1 − β₂) g ⊗ g
         m̂ = μ_{t+1} m / (1 − Π_{t+1}) + (1 − μ_t) g / (1 − Π_t)
-        v̂ = v / (1 − β₂ᵗ)
-        θ ← θ − η m̂ ⊘ (√v̂ + ε)
+        ŝ = s / (1 − β₂ᵗ)
+        θ ← θ − η m̂ ⊘ (√ŝ + ε)
 
     The first term of m̂ is the momentum as it will be after the next step
     (the look-ahead), the second the current gradient. Π, the running product
     ``u_product``, is one number for the whole optimizer, updated once per
-    step and saved with the state. The slots are ``"m"`` and ``"v"``.
+    step and saved with the state. The slots are ``"m"`` and ``"s"``.
 
     These are Keras 3's formulas: with β₁ = 0.9, μ_t starts at 0.468 and is
     within 1 % of β₁ after about 100 steps. PyTorch's ``torch.optim.NAdam``
@@ -36,8 +36,8 @@ class Nadam(Optimizer):
     ``course_lib.optimizers.pytorch`` is that form.
     """
 
-    slot_names = ("m", "v")
-    # m̂ and √v̂ + ε are needed at the same time, so this update needs two.
+    slot_names = ("m", "s")
+    # m̂ and √ŝ + ε are needed at the same time, so this update needs two.
     scratch_buffers = 2
     _state_attributes = ("u_product",)
     beta_1 = Number(0.0, 1.0)
@@ -63,19 +63,19 @@ class Nadam(Optimizer):
                 "bias_correction_2": 1 - self.beta_2**step, "epsilon": self.epsilon}
 
     def _update(self, g, theta, slots, c, w, w2):
-        m, v = slots["m"], slots["v"]
+        m, s = slots["m"], slots["s"]
         np.subtract(g, m, out=w)
         w *= c.one_minus_beta_1
         m += w                                        # m ← m + (1 − β₁)(g − m)
         np.square(g, out=w)
-        w -= v
+        w -= s
         w *= c.one_minus_beta_2
-        v += w                                        # v ← v + (1 − β₂)(g ⊗ g − v)
+        s += w                                        # s ← s + (1 − β₂)(g ⊗ g − s)
         np.multiply(m, c.momentum_weight, out=w)
         np.multiply(g, c.gradient_weight, out=w2)
         w += w2                                       # w = η m̂
-        np.divide(v, c.bias_correction_2, out=w2)
+        np.divide(s, c.bias_correction_2, out=w2)
         np.sqrt(w2, out=w2)
-        w2 += c.epsilon                               # w2 = √v̂ + ε
+        w2 += c.epsilon                               # w2 = √ŝ + ε
         np.divide(w, w2, out=w)
-        theta -= w                                    # θ ← θ − η m̂ ⊘ (√v̂ + ε)
+        theta -= w                                    # θ ← θ − η m̂ ⊘ (√ŝ + ε)

@@ -72,18 +72,18 @@ class TorchNadam(Optimizer):
         μ_t = β₁ (1 − ½ · 0.96^(ψ t))     Π_t = μ_1 μ_2 … μ_t
         m ← β₁ m + (1 − β₁) g
         v ← β₂ v + (1 − β₂) g ⊗ g
-        d = √(v / (1 − β₂ᵗ)) + ε
+        d = √(s / (1 − β₂ᵗ)) + ε
         θ ← θ − η (1 − μ_t) / (1 − Π_t) · g ⊘ d − η μ_{t+1} / (1 − Π_{t+1}) · m ⊘ d
 
     The same shape as Keras's Nadam, but with ψ = 0.004 the exponent ψ t
     stays small for thousands of steps: with β₁ = 0.9, μ_t is 0.45 at first,
     0.52 after 1000 steps and 0.70 after 5000, where Keras's μ_t is within
     1 % of β₁ after about 100 steps. Defaults are PyTorch's: η = 0.002,
-    ε = 1e-8. Slots ``"m"`` and ``"v"``; the product Π
+    ε = 1e-8. Slots ``"m"`` and ``"s"``; the product Π
     is ``mu_product`` (PyTorch stores one per parameter, all equal).
     """
 
-    slot_names = ("m", "v")
+    slot_names = ("m", "s")
     scratch_buffers = 2
     _state_attributes = ("mu_product",)
     beta_1 = Number(0.0, 1.0)
@@ -112,17 +112,17 @@ class TorchNadam(Optimizer):
                 "momentum_step": learning_rate * mu_next / (1 - mu_product_next)}
 
     def _update(self, g, theta, slots, c, w, d):
-        m, v = slots["m"], slots["v"]
+        m, s = slots["m"], slots["s"]
         np.subtract(g, m, out=w)
         w *= c.one_minus_beta_1
         m += w                                        # m ← m + (1 − β₁)(g − m)
-        v *= c.beta_2
+        s *= c.beta_2
         np.square(g, out=w)
         w *= c.one_minus_beta_2
-        v += w                                        # v ← β₂ v + (1 − β₂) g ⊗ g
-        np.divide(v, c.bias_correction_2, out=d)
+        s += w                                        # s ← β₂ s + (1 − β₂) g ⊗ g
+        np.divide(s, c.bias_correction_2, out=d)
         np.sqrt(d, out=d)
-        d += c.epsilon                                # d = √v̂ + ε
+        d += c.epsilon                                # d = √ŝ + ε
         np.divide(g, d, out=w)
         w *= c.gradient_step
         theta -= w                                    # the current gradient's share

@@ -1,8 +1,8 @@
 """Lesson 6 pictures: what Adam's bias correction does, and where ε goes.
 
 m and v start at 0, so after t steps of a steady gradient g they hold (1 − β₁ᵗ) g and
-(1 − β₂ᵗ) g²: too small, and by different factors. Dividing by 1 − βᵗ (m̂, v̂) undoes
-both, and the step η m̂ ⊘ (√v̂ + ε) is about η · sign(g) from the very first step,
+(1 − β₂ᵗ) g²: too small, and by different factors. Dividing by 1 − βᵗ (m̂, ŝ) undoes
+both, and the step η m̂ ⊘ (√ŝ + ε) is about η · sign(g) from the very first step,
 whatever the size of g. Without the correction the early steps are (1 − β₁ᵗ)/√(1 − β₂ᵗ)
 times that: 3 to 6.6 times too long with the defaults β₁ = 0.9, β₂ = 0.999.
 """
@@ -23,7 +23,7 @@ class AdamWithoutCorrection(optimizers.Adam):
     """Adam with the bias correction left out, to show what it is for::
 
         m ← β₁ m + (1 − β₁) g       v ← β₂ v + (1 − β₂) g ⊗ g
-        θ ← θ − η m ⊘ (√v + ε)
+        θ ← θ − η m ⊘ (√s + ε)
 
     No library offers this; it is Adam with 1 − β₁ᵗ and 1 − β₂ᵗ replaced by 1.
     """
@@ -43,22 +43,22 @@ def steady_steps(optimizer, steps: int, gradient: float = 1.0) -> np.ndarray:
 
 def moments(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
             gradient: float = 1.0) -> dict[str, np.ndarray]:
-    """m, v and their corrections m̂, v̂ after each step of a steady ``gradient``.
+    """m, s and their corrections m̂, ŝ after each step of a steady ``gradient``.
 
-    m and v are read from the slots of the course's ``Adam``; m̂ = m/(1 − β₁ᵗ) and
-    v̂ = v/(1 − β₂ᵗ) are the lesson's steps 3 and 4.
+    m and s are read from the slots of the course's ``Adam``; m̂ = m/(1 − β₁ᵗ) and
+    ŝ = s/(1 − β₂ᵗ) are the lesson's steps 3 and 4.
     """
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     optimizer = optimizers.Adam(learning_rate=1e-3, beta_1=beta_1, beta_2=beta_2)
-    _, slots = replay(optimizer, np.full(steps, float(gradient)), slots=("m", "v"))
+    _, slots = replay(optimizer, np.full(steps, float(gradient)), slots=("m", "s"))
     t = np.arange(1, steps + 1)
-    return {**slots, "m_hat": slots["m"] / (1 - beta_1**t), "v_hat": slots["v"] / (1 - beta_2**t)}
+    return {**slots, "m_hat": slots["m"] / (1 - beta_1**t), "s_hat": slots["s"] / (1 - beta_2**t)}
 
 
 def bias_correction(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
                     pairs=((0.9, 0.999), (0.9, 0.9), (0.99, 0.999))) -> Figure:
-    """Left: m, √v and their corrected m̂, √v̂ on g = 1. Right: step / η with and without.
+    """Left: m, √s and their corrected m̂, √ŝ on g = 1. Right: step / η with and without.
 
     With the correction every (β₁, β₂) pair steps exactly η; without it the step is
     (1 − β₁ᵗ)/√(1 − β₂ᵗ) η, too long when β₂ is closer to 1 than β₁, too short otherwise.
@@ -69,9 +69,9 @@ def bias_correction(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
     averages = moments(beta_1, beta_2, steps)
     left.plot(t, averages["m"], color="#1f77b4", label="m")
     left.plot(t, averages["m_hat"], "--", color="#1f77b4", label="m̂ = m / (1 − β₁ᵗ)")
-    left.plot(t, np.sqrt(averages["v"]), color="#ff7f0e", label="√v")
-    left.plot(t, np.sqrt(averages["v_hat"]), ":", color="#ff7f0e", linewidth=2.2,
-              label="√v̂ = √(v / (1 − β₂ᵗ))")
+    left.plot(t, np.sqrt(averages["s"]), color="#ff7f0e", label="√s")
+    left.plot(t, np.sqrt(averages["s_hat"]), ":", color="#ff7f0e", linewidth=2.2,
+              label="√ŝ = √(s / (1 − β₂ᵗ))")
     left.set_xlabel("step t")
     left.set_title(f"g = 1 every step, β₁ = {beta_1:g}, β₂ = {beta_2:g}")
     left.set_ylim(0, 1.15)
@@ -98,9 +98,9 @@ def first_steps_by_placement(gradients, learning_rate: float = 1.0, epsilon: flo
                              beta_1: float = 0.9, beta_2: float = 0.999) -> dict[str, np.ndarray]:
     """The first step / η on each |g| in ``gradients``, for three places of ε.
 
-    - ``"Keras"``: the course's ``Adam`` (as Keras 3), θ ← θ − η_t m ⊘ (√v + ε);
-    - ``"PyTorch"``: ε added to the corrected root, θ ← θ − η m̂ ⊘ (√v̂ + ε);
-    - ``"book"``: ε inside the root, θ ← θ − η m̂ ⊘ √(v̂ + ε).
+    - ``"Keras"``: the course's ``Adam`` (as Keras 3), θ ← θ − η_t m ⊘ (√s + ε);
+    - ``"PyTorch"``: ε added to the corrected root, θ ← θ − η m̂ ⊘ (√ŝ + ε);
+    - ``"book"``: ε inside the root, θ ← θ − η m̂ ⊘ √(ŝ + ε).
 
     One ``Adam`` takes one step on a parameter holding one coordinate per gradient; the
     other two are computed from that optimizer's slots m and v, so only ε moves.
@@ -113,10 +113,10 @@ def first_steps_by_placement(gradients, learning_rate: float = 1.0, epsilon: flo
     theta = np.zeros_like(g)
     optimizer.apply(g, theta)
     m_hat = optimizer.slots[0]["m"] / (1 - beta_1)
-    v_hat = optimizer.slots[0]["v"] / (1 - beta_2)
+    s_hat = optimizer.slots[0]["s"] / (1 - beta_2)
     return {"Keras": -theta / learning_rate,
-            "PyTorch": m_hat / (np.sqrt(v_hat) + epsilon),
-            "book": m_hat / np.sqrt(v_hat + epsilon)}
+            "PyTorch": m_hat / (np.sqrt(s_hat) + epsilon),
+            "book": m_hat / np.sqrt(s_hat + epsilon)}
 
 
 def epsilon_placement(epsilon: float = 1e-7) -> Figure:
@@ -129,8 +129,8 @@ def epsilon_placement(epsilon: float = 1e-7) -> Figure:
     steps = first_steps_by_placement(gradients, epsilon=epsilon)
     fig = Figure(figsize=(7.0, 3.4), layout="constrained")
     ax = fig.subplots()
-    labels = {"Keras": "Keras 3: η_t m ⊘ (√v + ε)", "PyTorch": "PyTorch: η m̂ ⊘ (√v̂ + ε)",
-              "book": "the book: η m̂ ⊘ √(v̂ + ε)"}
+    labels = {"Keras": "Keras 3: η_t m ⊘ (√s + ε)", "PyTorch": "PyTorch: η m̂ ⊘ (√ŝ + ε)",
+              "book": "the book: η m̂ ⊘ √(ŝ + ε)"}
     for name, label in labels.items():
         ax.loglog(gradients, steps[name], color=PLACEMENT_COLORS[name], linewidth=1.8,
                   label=label)

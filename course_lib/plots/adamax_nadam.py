@@ -1,7 +1,7 @@
 """Lesson 7 pictures: AdaMax's decaying maximum, and Nadam's momentum warm-up in two libraries.
 
 AdaMax divides the step by u ← max(β₂u, |g|), a maximum that decays by β₂ per step,
-where Adam divides by √v̂, a root mean square. Nadam is Adam with Nesterov's look-ahead;
+where Adam divides by √ŝ, a root mean square. Nadam is Adam with Nesterov's look-ahead;
 its momentum coefficient warms up as μ_t = β₁(1 − ½ · 0.96^(ψt)), and the two libraries
 pick very different ψ: Keras 3 uses ψ = 1, PyTorch ψ = 0.004.
 """
@@ -84,9 +84,9 @@ def momentum_schedules(beta_1: float = 0.9, steps: int = 1000) -> Figure:
 
 def scale_estimates(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50,
                     spike: float = 10.0, seed: int = 0) -> dict[str, np.ndarray]:
-    """Adam's √v̂ and AdaMax's u on noisy gradients |g| ≈ 1 with one spike of ``spike``.
+    """Adam's √ŝ and AdaMax's u on noisy gradients |g| ≈ 1 with one spike of ``spike``.
 
-    Both are read from the slots of the course's optimizers (v̂ = v / (1 − β₂ᵗ)).
+    Both are read from the slots of the course's optimizers (ŝ = s / (1 − β₂ᵗ)).
     """
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
@@ -95,24 +95,24 @@ def scale_estimates(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50,
     rng = np.random.default_rng(seed)
     gradients = rng.normal(1.0, 0.3, steps)
     gradients[spike_at] = spike
-    _, adam = replay(optimizers.Adam(beta_2=beta_2), gradients, slots=("v",))
+    _, adam = replay(optimizers.Adam(beta_2=beta_2), gradients, slots=("s",))
     _, adamax = replay(optimizers.Adamax(beta_2=beta_2), gradients, slots=("u",))
     t = np.arange(1, steps + 1)
-    return {"g": gradients, "adam": np.sqrt(adam["v"] / (1 - beta_2**t)), "adamax": adamax["u"]}
+    return {"g": gradients, "adam": np.sqrt(adam["s"] / (1 - beta_2**t)), "adamax": adamax["u"]}
 
 
 def infinity_norm(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50) -> Figure:
-    """What each method divides by: Adam's √v̂ (a root mean square) and AdaMax's u (a max).
+    """What each method divides by: Adam's √ŝ (a root mean square) and AdaMax's u (a max).
 
     After one large gradient u jumps to it and then shrinks only by β₂ per step, so
-    AdaMax stays cautious for a long time; √v̂ moves by an amount the average dilutes.
+    AdaMax stays cautious for a long time; √ŝ moves by an amount the average dilutes.
     """
     estimates = scale_estimates(beta_2, steps, spike_at)
     t = np.arange(1, steps + 1)
     fig = Figure(figsize=(7.5, 3.4), layout="constrained")
     ax = fig.subplots()
     ax.plot(t, np.abs(estimates["g"]), color="#b0b0b0", linewidth=0.8, label="|g|")
-    ax.plot(t, estimates["adam"], color=ADAM_COLOR, linewidth=2, label="Adam: √v̂ (ℓ2 over time)")
+    ax.plot(t, estimates["adam"], color=ADAM_COLOR, linewidth=2, label="Adam: √ŝ (ℓ2 over time)")
     ax.plot(t, estimates["adamax"], color=ADAMAX_COLOR, linewidth=2,
             label="AdaMax: u = max(β₂u, |g|) (ℓ∞)")
     ax.set_xlabel("step t")

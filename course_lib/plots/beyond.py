@@ -1,13 +1,13 @@
 """Lesson 11: beyond the chapter. Decoupled weight decay (AdamW), and warmup for Adam.
 
 The small problem behind both: weights whose loss is flat, so the data says nothing about
-their size, and whose gradient is pure noise, g = s · ξ with ξ ~ N(0, 1) fresh at every step.
-A "busy" weight gets big noisy gradients (s = ``BUSY``), a "quiet" one small ones
-(s = ``QUIET``). Weight decay should pull every one of them towards zero at the same pace.
+their size, and whose gradient is pure noise, g = σ · ξ with ξ ~ N(0, 1) fresh at every step.
+A "busy" weight gets big noisy gradients (σ = ``BUSY``), a "quiet" one small ones
+(σ = ``QUIET``). Weight decay should pull every one of them towards zero at the same pace.
 
-- Adam with L2 adds λθ to the gradient, and Adam divides the whole gradient by √v̂, which is
-  about s here: the pull on a busy weight is cut s-fold, the pull on a quiet one is blown up
-  (its v̂ is mostly the L2 term itself, so its step is about η whatever λ is).
+- Adam with L2 adds λθ to the gradient, and Adam divides the whole gradient by √ŝ, which is
+  about σ here: the pull on a busy weight is cut σ-fold, the pull on a quiet one is blown up
+  (its ŝ is mostly the L2 term itself, so its step is about η whatever λ is).
 - AdamW shrinks θ by ηλθ outside of the Adam step: every weight decays as (1 − ηλ)ᵏ.
 """
 
@@ -22,12 +22,12 @@ from matplotlib.figure import Figure
 from course_lib import optimizers, schedules
 
 BUSY, QUIET = 10.0, 0.1
-"""The noise scales s of the two groups of weights."""
+"""The noise scales σ of the two groups of weights."""
 
 WEIGHTS_PER_GROUP = 50
 STEPS = 200
 WARMUP_START = 0.01
-"""Warmup starts at 1 % of the peak rate: course_lib's optimizers refuse a rate of exactly 0."""
+"""Warmup starts at 1 % of the peak rate; 0 works too (Keras 3 and course_lib accept it)."""
 
 
 @lru_cache(maxsize=4)
@@ -93,7 +93,7 @@ def adam_step_sizes(learning_rate, steps: int = STEPS, weights: int = 500,
                     seed: int = 1) -> np.ndarray:
     """Adam's mean step |Δθ| per step, over ``weights`` weights with pure-noise gradients.
 
-    ``learning_rate`` is a float or a schedule. At step 1, m̂/√v̂ = g/|g| exactly, so every
+    ``learning_rate`` is a float or a schedule. At step 1, m̂/√ŝ = g/|g| exactly, so every
     weight moves by the full rate; once m averages several gradients the noise cancels and
     the mean step falls to about √(2/π) · √((1 − β₁)/(1 + β₁)) ≈ 0.18 of the rate.
     """

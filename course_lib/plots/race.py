@@ -18,6 +18,7 @@ lesson's pictures read the caches, and a test recomputes one entry of each.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -275,6 +276,75 @@ def results_table() -> str:
         lines.append(f"{name:<10}{rate:>15.3g}{train_loss:>12.4f}{val_loss:>10.4f}"
                      f"{train_acc:>11.1%}{val_acc:>9.1%}{errors:>8} / {n_valid}   {seeds}")
     return "\n".join(lines)
+
+
+def ranking(runs: dict[str, Trajectory]) -> tuple[list[tuple[str, float]], list[str]]:
+    """The finishers as (name, final loss), lowest first, and the names of those that diverged."""
+    finishers = sorted(((name, run.final_loss) for name, run in runs.items() if not run.diverged),
+                       key=lambda entry: entry[1])
+    return finishers, [name for name, run in runs.items() if run.diverged]
+
+
+def ranking_sentence(runs: dict[str, Trajectory]) -> str:
+    """One line that says who finished lowest and who diverged, written from the numbers."""
+    finishers, diverged = ranking(runs)
+    order = ", ".join(f"{name} {loss:.2g}" for name, loss in finishers)
+    return f"lowest first: {order}" + (f"; diverged: {', '.join(diverged)}" if diverged else "")
+
+
+@dataclass(frozen=True)
+class NetworkFacts:
+    """What the network race's table says, computed from it: the lesson's sentences check these.
+
+    ``train_accuracy`` is per optimizer at the first seed; ``seed_spread`` the largest change
+    of one optimizer's validation accuracy between seeds (``spread_of`` names it); and
+    ``others_gap`` the spread of the seven optimizers other than SGD at the first seed;
+    ``mean_val_accuracy`` and ``mean_gap`` (validation loss − training loss) average the seeds.
+    """
+
+    lowest: tuple[str, int, float]
+    highest: tuple[str, int, float]
+    train_accuracy: dict[str, float]
+    seed_spread: float
+    spread_of: str
+    others_gap: float
+    mean_val_accuracy: dict[str, float]
+    mean_gap: dict[str, float]
+
+    def __str__(self) -> str:
+        others = [acc for name, acc in self.train_accuracy.items() if name != "SGD"]
+        return "\n".join([
+            f"validation accuracy over all runs: {self.lowest[2]:.1%} ({self.lowest[0]}, seed "
+            f"{self.lowest[1]}) to {self.highest[2]:.1%} ({self.highest[0]}, seed "
+            f"{self.highest[1]})",
+            f"training accuracy, seed 0: SGD {self.train_accuracy['SGD']:.1%}, the seven others "
+            f"{min(others):.1%} to {max(others):.1%}",
+            f"one optimizer, changing only the seed: up to {100 * self.seed_spread:.1f} points "
+            f"({self.spread_of}, {round(self.seed_spread * DIGITS_VALID_SIZE)} images)",
+            f"the seven optimizers other than SGD, seed 0: {100 * self.others_gap:.1f} points "
+            "apart",
+        ])
+
+
+def network_facts() -> NetworkFacts:
+    """The facts of :func:`results_table`, from the same cache."""
+    results = network_results()
+    names, seeds = list(results["names"]), list(results["seeds"])
+    val = results["final"][:, :, 3]
+    low, high = np.unravel_index(np.argmin(val), val.shape), np.unravel_index(np.argmax(val),
+                                                                             val.shape)
+    spreads = val.max(axis=1) - val.min(axis=1)
+    others = [o for o, name in enumerate(names) if name != "SGD"]
+    return NetworkFacts(
+        lowest=(names[low[0]], int(seeds[low[1]]), float(val[low])),
+        highest=(names[high[0]], int(seeds[high[1]]), float(val[high])),
+        train_accuracy={name: float(results["final"][o, 0, 1]) for o, name in enumerate(names)},
+        seed_spread=float(spreads.max()), spread_of=names[int(np.argmax(spreads))],
+        others_gap=float(np.ptp(val[others, 0])),
+        mean_val_accuracy={name: float(val[o].mean()) for o, name in enumerate(names)},
+        mean_gap={name: float((results["final"][o, :, 2] - results["final"][o, :, 0]).mean())
+                  for o, name in enumerate(names)},
+    )
 
 
 def range_tests() -> Figure:

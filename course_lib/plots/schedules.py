@@ -109,6 +109,49 @@ def boundary_table(boundary: int = 5, before: float = 0.01, after: float = 0.001
     return "\n".join(rows).replace("t < 5", f"t < {boundary}")
 
 
+SOURCE_BOUNDARIES, SOURCE_VALUES = (5, 15), (0.01, 0.005, 0.001)
+"""The source's piecewise schedule: 0.01 for epochs 0–4, 0.005 for epochs 5–14, then 0.001."""
+
+
+def source_piecewise(epoch: int) -> float:
+    """The source's ``piecewise_constant_fn(epoch)``: a function of the epoch, left-closed."""
+    if epoch < SOURCE_BOUNDARIES[0]:
+        return SOURCE_VALUES[0]
+    if epoch < SOURCE_BOUNDARIES[1]:
+        return SOURCE_VALUES[1]
+    return SOURCE_VALUES[2]
+
+
+def epoch_boundaries(steps_per_epoch: int) -> dict[str, schedules.PiecewiseConstantDecay]:
+    """Three ways to pass the source's epoch boundaries to ``PiecewiseConstantDecay``.
+
+    ``"[5, 15]"`` copies the numbers (Keras reads them as steps), ``"× steps"`` converts them
+    to steps, and ``"× steps − 1"`` also moves each one back a step, for Keras's right-closed
+    boundary: only that one matches the source at every step.
+    """
+    def decay(shift, scale):
+        return schedules.PiecewiseConstantDecay([b * scale - shift for b in SOURCE_BOUNDARIES],
+                                                list(SOURCE_VALUES))
+
+    return {"[5, 15]": decay(0, 1), "× steps": decay(0, steps_per_epoch),
+            "× steps − 1": decay(1, steps_per_epoch)}
+
+
+def epoch_boundaries_table(steps_per_epoch: int, steps) -> str:
+    """The rate at each of ``steps``: the source's epoch function and the three translations."""
+    translations = epoch_boundaries(steps_per_epoch)
+    b1, b2 = (b * steps_per_epoch for b in SOURCE_BOUNDARIES)
+    names = {"[5, 15]": "[5, 15]", "× steps": f"[{b1}, {b2}]",
+             "× steps − 1": f"[{b1 - 1}, {b2 - 1}]"}
+    rows = [f"{'step':>5} {'epoch':>5} {'source (epoch)':>15}"
+            + "".join(f"{names[key]:>12}" for key in translations)]
+    for step in steps:
+        rates = "".join(f"{schedule(step):>12.4g}" for schedule in translations.values())
+        rows.append(f"{step:>5} {step // steps_per_epoch:>5} "
+                    f"{source_piecewise(step // steps_per_epoch):>15.4g}{rates}")
+    return "\n".join(rows)
+
+
 def plateau_trace(val_losses, patience: int, rule: str = "keras", min_delta: float = 1e-4,
                   factor: float = 0.5) -> list[tuple[int, bool]]:
     """Per epoch: how many epochs in a row have failed to improve, and whether the rate is cut.

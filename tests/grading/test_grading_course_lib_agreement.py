@@ -67,17 +67,17 @@ def test_rmsprop_step_is_keras_rmsprop(kwargs):
 
 @pytest.mark.parametrize("kwargs", cases("ex06.q1"))
 def test_adam_step_is_keras_adam_with_its_epsilon_moved(kwargs):
-    # Keras divides by √v + ε with the correction folded into η; that equals the exercise's
-    # √v̂ + ε' with ε' = ε / √(1 − β₂ᵗ). So give Keras ε = ε' · √(1 − β₂ᵗ).
+    # Keras divides by √s + ε with the correction folded into η; that equals the exercise's
+    # √ŝ + ε' with ε' = ε / √(1 − β₂ᵗ). So give Keras ε = ε' · √(1 − β₂ᵗ).
     t = kwargs["t"]
     keras_epsilon = kwargs["epsilon"] * np.sqrt(1 - kwargs["beta_2"] ** t)
     opt = optimizers.Adam(learning_rate=kwargs["learning_rate"], beta_1=kwargs["beta_1"],
                           beta_2=kwargs["beta_2"], epsilon=keras_epsilon)
-    theta, slots = one_step(opt, {"m": kwargs["m"], "v": kwargs["s"]}, kwargs["grad"],
+    theta, slots = one_step(opt, {"m": kwargs["m"], "s": kwargs["s"]}, kwargs["grad"],
                             kwargs["theta"], t)
     want_theta, want_m, want_s = TASKS["ex06.q1"].reference(**kwargs)
     assert np.allclose(theta, want_theta, rtol=1e-9, atol=1e-12)
-    assert np.allclose(slots["m"], want_m) and np.allclose(slots["v"], want_s)
+    assert np.allclose(slots["m"], want_m) and np.allclose(slots["s"], want_s)
 
 
 @pytest.mark.parametrize("kwargs", cases("ex07.q1"))
@@ -101,7 +101,7 @@ def test_nadam_step_is_keras_nadam_once_its_momentum_warm_up_is_over(kwargs):
                            beta_2=kwargs["beta_2"], epsilon=kwargs["epsilon"])
     state = opt.get_state()
     state.update(iterations=t - 1, u_product=beta_1 ** (t - 1),
-                 slots=[{"m": kwargs["m"], "v": kwargs["s"]}])
+                 slots=[{"m": kwargs["m"], "s": kwargs["s"]}])
     opt.set_state(state)
     theta = np.array(kwargs["theta"])
     opt.apply(kwargs["grad"], theta)

@@ -77,30 +77,30 @@ def test_adagrad_step_shrinks_like_one_over_sqrt_t():
 @given(magnitude=st.floats(1e-2, 1e3), sign=st.sampled_from([-1.0, 1.0]),
        eta=st.floats(1e-4, 1.0))
 def test_adam_first_step_is_about_eta_times_sign_of_g(magnitude, sign, eta):
-    """Step 1: m = 0.1 g, v = 0.001 g²; after correction m̂ / √v̂ = g / |g|."""
+    """Step 1: m = 0.1 g, s = 0.001 g²; after correction m̂ / √ŝ = g / |g|."""
     for opt in (optimizers.Adam(learning_rate=eta), optimizers.Adam(learning_rate=eta,
                                                                       amsgrad=True)):
         theta = np.array([0.0])
         opt.apply(np.array([sign * magnitude]), theta)
-        # ε = 1e-7 next to √v = √0.001 |g| ≥ 3e-4 changes the step by less than 1e-3.
+        # ε = 1e-7 next to √s = √0.001 |g| ≥ 3e-4 changes the step by less than 1e-3.
         assert abs(theta[0] + eta * sign) <= 1e-3 * eta
 
 
 def test_keras_adam_is_the_lesson_form_with_epsilon_over_root_of_bias_correction():
-    """η √(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√v + ε) = η m̂/(√v̂ + ε/√(1 − β₂ᵗ))."""
+    """η √(1 − β₂ᵗ)/(1 − β₁ᵗ) · m/(√s + ε) = η m̂/(√ŝ + ε/√(1 − β₂ᵗ))."""
     rng = np.random.default_rng(3)
     eta, beta_1, beta_2, eps = 0.01, 0.9, 0.999, 1e-3     # a large ε makes the point visible
     opt = optimizers.Adam(learning_rate=eta, beta_1=beta_1, beta_2=beta_2, epsilon=eps)
     theta = rng.standard_normal(5)
     lesson = theta.copy()
-    m = v = np.zeros(5)
+    m = s = np.zeros(5)
     for t in range(1, 21):
         g = rng.standard_normal(5)
         opt.apply(g, theta)
         m = beta_1 * m + (1 - beta_1) * g
-        v = beta_2 * v + (1 - beta_2) * g * g
-        m_hat, v_hat = m / (1 - beta_1**t), v / (1 - beta_2**t)
-        lesson -= eta * m_hat / (np.sqrt(v_hat) + eps / math.sqrt(1 - beta_2**t))
+        s = beta_2 * s + (1 - beta_2) * g * g
+        m_hat, s_hat = m / (1 - beta_1**t), s / (1 - beta_2**t)
+        lesson -= eta * m_hat / (np.sqrt(s_hat) + eps / math.sqrt(1 - beta_2**t))
         assert_allclose(theta, lesson, rtol=1e-12)
 
 

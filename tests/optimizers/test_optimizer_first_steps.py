@@ -103,15 +103,15 @@ def test_rmsprop_centered_with_momentum():
 def test_adam():
     opt = optimizers.Adam(learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
     theta_1, theta_2 = two_steps(opt)
-    # m₁ = 0.1 g₁ = [0.05, −0.2];  v₁ = 0.001 g₁² = [0.00025, 0.004]
+    # m₁ = 0.1 g₁ = [0.05, −0.2];  s₁ = 0.001 g₁² = [0.00025, 0.004]
     # η₁ = 0.1 √(1 − 0.999) / (1 − 0.9) = √0.001
     eta_1 = math.sqrt(0.001)
     assert_allclose(theta_1, [1 - eta_1 * 0.05 / (math.sqrt(0.00025) + 1e-7),
                               -0.5 + eta_1 * 0.2 / (math.sqrt(0.004) + 1e-7)], rtol=1e-14)
     # m₂ = m₁ + 0.1 (g₂ − m₁) = [0.05 + 0.095, −0.2 + 0.12] = [0.145, −0.08]
-    # v₂ = v₁ + 0.001 (g₂² − v₁) = [0.00025 + 0.00099975, 0.004 + 0.000996]
+    # s₂ = s₁ + 0.001 (g₂² − s₁) = [0.00025 + 0.00099975, 0.004 + 0.000996]
     assert_allclose(opt.slots[0]["m"], [0.145, -0.08], rtol=1e-14)
-    assert_allclose(opt.slots[0]["v"], [0.00124975, 0.004996], rtol=1e-14)
+    assert_allclose(opt.slots[0]["s"], [0.00124975, 0.004996], rtol=1e-14)
     # η₂ = 0.1 √(1 − 0.999²) / (1 − 0.9²) = 0.1 √0.001999 / 0.19
     eta_2 = 0.1 * math.sqrt(0.001999) / 0.19
     assert_allclose(theta_2, [theta_1[0] - eta_2 * 0.145 / (math.sqrt(0.00124975) + 1e-7),
@@ -120,12 +120,12 @@ def test_adam():
 
 
 def test_adam_amsgrad_divides_by_the_largest_v():
-    # A small second gradient makes v shrink, so AMSGrad keeps v₁.
+    # A small second gradient makes s shrink, so AMSGrad keeps s₁.
     opt = optimizers.Adam(learning_rate=0.1, epsilon=1e-7, amsgrad=True)
     theta_1, theta_2 = two_steps(opt, g_2=[0.01, 0.01])
-    # v₂ = v₁ + 0.001 (0.0001 − v₁) = [0.00024985, 0.0039961] < v₁ = [0.00025, 0.004]
-    assert_allclose(opt.slots[0]["v"], [0.00024985, 0.0039961], rtol=1e-14)
-    assert_allclose(opt.slots[0]["v_max"], [0.00025, 0.004], rtol=1e-14)
+    # s₂ = s₁ + 0.001 (0.0001 − s₁) = [0.00024985, 0.0039961] < s₁ = [0.00025, 0.004]
+    assert_allclose(opt.slots[0]["s"], [0.00024985, 0.0039961], rtol=1e-14)
+    assert_allclose(opt.slots[0]["s_max"], [0.00025, 0.004], rtol=1e-14)
     # m₂ = m₁ + 0.1 (0.01 − m₁) = [0.05 − 0.004, −0.2 + 0.021] = [0.046, −0.179]
     eta_2 = 0.1 * math.sqrt(0.001999) / 0.19
     assert_allclose(theta_2, [theta_1[0] - eta_2 * 0.046 / (math.sqrt(0.00025) + 1e-7),
@@ -169,12 +169,12 @@ def test_nadam():
     # Π₁ = 0.468;  Π₂ = 0.468·0.48528 = 0.22711104;  Π₃ = Π₂·0.5018688
     pi_1, pi_2 = 0.468, 0.22711104
     pi_3 = pi_2 * 0.5018688
-    # Step 1: m₁ = [0.05, −0.2], v̂₁ = v₁ / 0.001 = g₁² = [0.25, 4]
+    # Step 1: m₁ = [0.05, −0.2], ŝ₁ = s₁ / 0.001 = g₁² = [0.25, 4]
     # m̂₁ = μ₂ m₁ / (1 − Π₂) + (1 − μ₁) g₁ / (1 − Π₁) = 0.48528 m₁ / 0.77288896 + g₁
     m_hat_1 = 0.48528 * np.array([0.05, -0.2]) / (1 - pi_2) + 0.532 * np.array(G_1) / (1 - pi_1)
     assert_allclose(theta_1, np.array(THETA_0) - 0.1 * m_hat_1 / (np.array([0.5, 2.0]) + 1e-7),
                     rtol=1e-13)
-    # Step 2: m₂ = [0.145, −0.08], v₂ = [0.00124975, 0.004996], v̂₂ = v₂ / (1 − 0.999²)
+    # Step 2: m₂ = [0.145, −0.08], s₂ = [0.00124975, 0.004996], ŝ₂ = s₂ / (1 − 0.999²)
     m_hat_2 = (0.5018688 * np.array([0.145, -0.08]) / (1 - pi_3)
                + (1 - 0.48528) * np.array(G_2) / (1 - pi_2))
     v_hat_2 = np.array([0.00124975, 0.004996]) / 0.001999
@@ -204,13 +204,13 @@ def test_torch_nadam():
     assert 0.450 < mu_1 < mu_2 < mu_3 < 0.451
     pi_1, pi_2 = mu_1, mu_1 * mu_2
     pi_3 = pi_2 * mu_3
-    # Step 1: d₁ = √(v₁ / 0.001) + ε = |g₁| + ε, and (1 − μ₁) / (1 − Π₁) = 1 since Π₁ = μ₁
+    # Step 1: d₁ = √(s₁ / 0.001) + ε = |g₁| + ε, and (1 − μ₁) / (1 − Π₁) = 1 since Π₁ = μ₁
     d_1 = np.array([0.5, 2.0]) + 1e-8
     step_1 = (0.1 * (1 - mu_1) / (1 - pi_1) * np.array(G_1) / d_1
               + 0.1 * mu_2 / (1 - pi_2) * np.array([0.05, -0.2]) / d_1)
     assert_allclose(step_1[0], 0.1 + 0.1 * mu_2 / (1 - pi_2) * 0.1, rtol=1e-7)
     assert_allclose(theta_1, np.array(THETA_0) - step_1, rtol=1e-13)
-    # Step 2: d₂ = √(v₂ / (1 − 0.999²)) + ε
+    # Step 2: d₂ = √(s₂ / (1 − 0.999²)) + ε
     d_2 = np.sqrt(np.array([0.00124975, 0.004996]) / 0.001999) + 1e-8
     step_2 = (0.1 * (1 - mu_2) / (1 - pi_2) * np.array(G_2) / d_2
               + 0.1 * mu_3 / (1 - pi_3) * np.array([0.145, -0.08]) / d_2)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import optimizers
+from course_lib import optimizers, schedules
 from course_lib.optimizers import base
 from course_lib.optimizers.pytorch import TorchNadam, TorchSGD
 
@@ -30,19 +30,30 @@ NON_NEGATIVE = [
 
 
 @pytest.mark.parametrize("cls", ALL_CLASSES)
-@pytest.mark.parametrize("rate", [0, -0.1, math.nan, math.inf, -math.inf])
-def test_learning_rate_must_be_finite_and_positive(cls, rate):
-    with pytest.raises(ValueError, match=r"learning_rate must be finite and > 0"):
+@pytest.mark.parametrize("rate", [-0.1, -1e-300, math.nan, math.inf, -math.inf])
+def test_learning_rate_must_be_finite_and_not_negative(cls, rate):
+    with pytest.raises(ValueError, match=r"learning_rate must be finite and >= 0, got"):
         cls(learning_rate=rate)
     opt = cls(learning_rate=0.1)
-    with pytest.raises(ValueError, match=r"learning_rate must be finite and > 0"):
+    with pytest.raises(ValueError, match=r"learning_rate must be finite and >= 0, got"):
         opt.learning_rate = rate
     assert opt.learning_rate == 0.1
 
 
+@pytest.mark.parametrize("cls", ALL_CLASSES)
+def test_a_learning_rate_of_zero_trains_on_without_moving_the_weights(cls):
+    # Keras 3 accepts learning_rate=0.0 and steps without moving the weights; the step
+    # counter and the slots still advance, so a schedule that leaves 0 carries on from there.
+    opt = cls(learning_rate=0.0)
+    theta = np.array([1.0, -2.0])
+    for _ in range(3):
+        opt.apply(np.array([0.5, -0.25]), theta)
+    assert np.array_equal(theta, [1.0, -2.0]) and opt.iterations == 3
+
+
 @pytest.mark.parametrize("rate", ["0.1", True, None, [0.1], np.array([0.1])])
 def test_learning_rate_must_be_a_number_or_a_schedule(rate):
-    with pytest.raises(TypeError, match=r"learning_rate must be a number > 0 or a schedule"):
+    with pytest.raises(TypeError, match=r"learning_rate must be a number >= 0 or a schedule"):
         optimizers.Adam(learning_rate=rate)
 
 
@@ -194,14 +205,32 @@ def test_a_non_finite_gradient_is_caught_at_full_size_too():
     assert not theta.any() and opt.iterations == 0 and opt.slots == []
 
 
-@pytest.mark.parametrize("rate", [0.0, -1.0, math.nan, math.inf])
+@pytest.mark.parametrize("rate", [-1.0, -1e-12, math.nan, math.inf])
 def test_a_schedule_returning_a_bad_rate_is_caught_before_any_change(rate):
     opt = optimizers.SGD(learning_rate=lambda step: 0.1 if step == 0 else rate)
     theta = np.ones(2)
     opt.apply(np.ones(2), theta)
-    with pytest.raises(ValueError, match=r"learning_rate schedule returned .* at step 1"):
+    with pytest.raises(ValueError, match=r"learning_rate schedule returned .* at step 1; a "
+                                         r"learning rate must be finite and >= 0"):
         opt.apply(np.ones(2), theta)
     assert np.all(theta == 0.9) and opt.iterations == 1
+
+
+def test_warmup_from_zero_then_cosine_to_zero_runs_through_both_zeros():
+    # Lesson 11's schedule: η = 0 at step 0 (warmup start) and from step 1000 on (cosine end).
+    schedule = schedules.CosineDecay(0.0, decay_steps=900, warmup_target=1e-3, warmup_steps=100)
+    opt = optimizers.Adam(learning_rate=schedule)
+    theta = np.array([1.0])
+    moved = []
+    for _ in range(1200):
+        before = theta.copy()
+        opt.apply(np.array([1.0]), theta)
+        moved.append(float(before[0] - theta[0]))
+    # On a steady gradient Adam's corrected step is η(t) itself (to ε), so the moves trace
+    # the schedule: nothing at step 0 and after step 1000, η_w at the peak.
+    assert moved[0] == 0.0 and all(step == 0.0 for step in moved[1000:])
+    assert moved[100] == pytest.approx(1e-3, rel=1e-6)
+    assert opt.iterations == 1200
 
 
 @pytest.mark.parametrize("rate", ["0.1", None, [0.1], True])
@@ -232,11 +261,11 @@ def test_set_state_checks_what_it_is_given():
     with pytest.raises(ValueError, match=r"state is missing \['u_product'\]"):
         optimizers.Nadam().set_state({"iterations": 1, "slots": None})
     with pytest.raises(ValueError, match=r"different shapes or dtypes"):
-        opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "v": np.zeros(3)}]})
+        opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "s": np.zeros(3)}]})
 
 
 def test_restored_state_refuses_parameters_of_another_shape():
     opt = optimizers.Adam()
-    opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "v": np.zeros(2)}]})
+    opt.set_state({"iterations": 1, "slots": [{"m": np.zeros(2), "s": np.zeros(2)}]})
     with pytest.raises(ValueError, match=r"built for shape \(2,\)"):
         opt.apply(np.ones(3), np.ones(3))

@@ -39,7 +39,7 @@ def test_sgd_with_too_large_a_learning_rate_is_flagged_diverged():
 
 
 def test_adams_first_step_moves_each_coordinate_by_the_learning_rate():
-    # After one step m̂ = g and v̂ = g², so the step is η g / (|g| + ε): η per coordinate,
+    # After one step m̂ = g and ŝ = g², so the step is η g / (|g| + ε): η per coordinate,
     # whatever the scale of g (here −8 along x and 200 along y).
     run = trajectory(optimizers.Adam(learning_rate=0.1), Bowl(condition_number=100), START,
                      steps=1)

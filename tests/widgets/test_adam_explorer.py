@@ -29,10 +29,10 @@ def explorer():
 @pytest.mark.parametrize("beta_1, beta_2", [(0.9, 0.999), (0.9, 0.9), (0.99, 0.999), (0.0, 0.5)])
 def test_steady_steps_match_the_moments_solved_by_hand(explorer, beta_1, beta_2):
     explorer.set(beta_1=beta_1, beta_2=beta_2)
-    # g = 1 every step from m = v = 0: m_t = 1 − β₁ᵗ and v_t = 1 − β₂ᵗ.
+    # g = 1 every step from m = s = 0: m_t = 1 − β₁ᵗ and s_t = 1 − β₂ᵗ.
     t = np.arange(1, FIRST_STEPS + 1)
     m, v = 1 - beta_1**t, 1 - beta_2**t
-    # Keras folds the correction into the rate: η √(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√v + ε).
+    # Keras folds the correction into the rate: η √(1 − β₂ᵗ)/(1 − β₁ᵗ) · m / (√s + ε).
     corrected = np.sqrt(1 - beta_2**t) / (1 - beta_1**t) * m / (np.sqrt(v) + EPSILON)
     np.testing.assert_allclose(explorer.steady[True].get_ydata(), corrected, rtol=1e-9)
     np.testing.assert_allclose(explorer.steady[True].get_ydata(), 1.0, rtol=1e-4)
@@ -54,7 +54,7 @@ def test_first_path_steps_by_hand(explorer, learning_rate):
     explorer.set(learning_rate=learning_rate, beta_1=0.9, beta_2=0.999)
     problem = Beale()
     g = central_difference(problem, problem.default_start)
-    # First step: m = 0.1 g, v = 0.001 g². With the correction, Keras's step is
+    # First step: m = 0.1 g, s = 0.001 g². With the correction, Keras's step is
     # η g / (|g| + ε/√(1 − β₂)); without it, η · 0.1 g / (√0.001 |g| + ε).
     corrected = -learning_rate * g / (np.abs(g) + EPSILON / np.sqrt(0.001))
     uncorrected = -learning_rate * 0.1 * g / (np.sqrt(0.001) * np.abs(g) + EPSILON)
@@ -92,7 +92,7 @@ def test_without_correction_is_the_plain_recursion(beta_1, beta_2, gradients):
 def test_epsilon_placement_by_hand():
     g = np.array([1.0, 1e-4, 1e-8])
     steps = first_steps_by_placement(g, epsilon=EPSILON)
-    # First step: m̂ = g and v̂ = g², so the three forms are g/(g + ε/√(1 − β₂)) (Keras),
+    # First step: m̂ = g and ŝ = g², so the three forms are g/(g + ε/√(1 − β₂)) (Keras),
     # g/(g + ε) (PyTorch) and g/√(g² + ε) (the book).
     np.testing.assert_allclose(steps["Keras"], g / (g + EPSILON / np.sqrt(1 - 0.999)), rtol=1e-9)
     np.testing.assert_allclose(steps["PyTorch"], g / (g + EPSILON), rtol=1e-9)

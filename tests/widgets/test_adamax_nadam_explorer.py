@@ -57,7 +57,7 @@ def test_first_steps_by_hand(explorer, problem):
     g = central_difference(PROBLEMS[problem], start)
     # AdaMax: m = 0.1 g, u = |g|, step η m / ((1 − β₁)(u + ε)).
     adamax = -eta * g / (np.abs(g) + EPSILON)
-    # Nadam: μ₁, μ₂ from β₁(1 − ½·0.96ᵗ), Π₁ = μ₁, Π₂ = μ₁μ₂, m = 0.1 g, v̂ = g².
+    # Nadam: μ₁, μ₂ from β₁(1 − ½·0.96ᵗ), Π₁ = μ₁, Π₂ = μ₁μ₂, m = 0.1 g, ŝ = g².
     mu_1, mu_2 = beta_1 * (1 - 0.5 * 0.96), beta_1 * (1 - 0.5 * 0.96**2)
     m_hat = mu_2 * (1 - beta_1) * g / (1 - mu_1 * mu_2) + (1 - mu_1) * g / (1 - mu_1)
     nadam = -eta * m_hat / (np.abs(g) + EPSILON)

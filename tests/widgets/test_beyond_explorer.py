@@ -25,8 +25,8 @@ def test_adamw_shrinks_busy_and_quiet_weights_like_the_pure_decay(weight_decay, 
 
 
 def test_adam_with_l2_divides_the_pull_on_busy_weights_by_their_gradient_scale():
-    # With noise of scale s ≫ λθ, v̂ ≈ s², so Adam's L2 pull per step is about ηλθ/s:
-    # θₖ ≈ exp(−ηλk/s). For s = 10, η = 0.01, λ = 1 after 200 steps: exp(−0.2) ≈ 0.82.
+    # With noise of scale σ ≫ λθ, ŝ ≈ σ², so Adam's L2 pull per step is about ηλθ/σ:
+    # θₖ ≈ exp(−ηλk/σ). For σ = 10, η = 0.01, λ = 1 after 200 steps: exp(−0.2) ≈ 0.82.
     with_l2, _ = decay_runs(1.0, 0.01)
     expected = math.exp(-0.01 * 1.0 * beyond.STEPS / beyond.BUSY)
     assert with_l2.busy[-1] == pytest.approx(expected, rel=0.1)
@@ -35,8 +35,8 @@ def test_adam_with_l2_divides_the_pull_on_busy_weights_by_their_gradient_scale()
 @pytest.mark.parametrize("weight_decay", [0.1, 0.3, 1.0, 3.0])
 @pytest.mark.parametrize("learning_rate", [0.003, 0.01, 0.03])
 def test_l2_divides_the_decay_by_the_root_of_v(weight_decay, learning_rate):
-    # Adam + L2 moves a weight by about ηλθ/√v̂ per step, AdamW by ηλθ. Busy weights have
-    # √v̂ ≈ 10: decayed less. Quiet ones have √v̂ ≈ max(0.1, λθ): decayed more while λθ < 1,
+    # Adam + L2 moves a weight by about ηλθ/√ŝ per step, AdamW by ηλθ. Busy weights have
+    # √ŝ ≈ 10: decayed less. Quiet ones have √ŝ ≈ max(0.1, λθ): decayed more while λθ < 1,
     # and when λθ > 1 the step is capped near η, so θ cannot fall faster than 1 − ηk.
     with_l2, decoupled = decay_runs(weight_decay, learning_rate)
     assert with_l2.busy[-1] > decoupled.busy[-1]
@@ -49,7 +49,7 @@ def test_l2_divides_the_decay_by_the_root_of_v(weight_decay, learning_rate):
 
 
 def test_adams_first_step_is_eta_and_settles_near_the_noise_average():
-    # Step 1: m̂/√v̂ = g/|g|, so every weight moves by η. Later m averages Gaussian noise over
+    # Step 1: m̂/√ŝ = g/|g|, so every weight moves by η. Later m averages Gaussian noise over
     # about 1/(1 − β₁) steps: m ~ N(0, (1 − β₁)/(1 + β₁)), E|m| = √(2/π)·√((1 − β₁)/(1 + β₁)).
     eta = 0.01
     sizes = beyond.adam_step_sizes(eta)

@@ -1,0 +1,128 @@
+"""Run the Keras 3 and PyTorch claims the lessons and the cheat sheet make, and print the answers.
+
+Keras and PyTorch are not course requirements, so this runs in a scratch environment, outside
+the repository's venv::
+
+    python3 -m venv /tmp/kvenv && /tmp/kvenv/bin/pip install keras torch==2.13.0
+    KERAS_BACKEND=torch /tmp/kvenv/bin/python scripts/framework_claims.py
+
+Last run: Keras 3.15.1, PyTorch 2.13.0 (lessons 06, 09, 11, README, CHEATSHEET.md).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import warnings
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+TINY_GRADIENT = 1e-6
+
+
+def keras_moves(optimizer, gradient: float = 1.0, steps: int = 1) -> list[float]:
+    """How far each of ``steps`` Keras updates moves one float64 weight on a steady gradient."""
+    weight = keras.Variable(np.array([0.0]), dtype="float64")
+    moves, before = [], 0.0
+    for _ in range(steps):
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(np.array([gradient])), weight)])
+        after = float(weight.numpy()[0])
+        moves.append(before - after)
+        before = after
+    return moves
+
+
+def torch_first_move(cls, **kwargs) -> float:
+    weight = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    optimizer = cls([weight], **kwargs)
+    weight.grad = torch.tensor([TINY_GRADIENT], dtype=torch.float64)
+    optimizer.step()
+    return -float(weight.detach()[0])
+
+
+def learning_rate_zero() -> None:
+    print("SGD(learning_rate=0.0) moves:", keras_moves(keras.optimizers.SGD(0.0), steps=3))
+    print("SGD(learning_rate=-0.1) moves:", keras_moves(keras.optimizers.SGD(-0.1), steps=2))
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=900, warmup_target=1e-3,
+                                                      warmup_steps=100)
+    moves = keras_moves(keras.optimizers.Adam(learning_rate=schedule), steps=1200)
+    print("Adam on warmup from 0 + cosine to 0, 1200 steps: moves at steps 1, 101, 1001:",
+          moves[0], moves[100], moves[1000])
+
+
+def renamed_arguments() -> None:
+    for kwargs in ({"lr": 0.01}, {"lr": 0.01, "decay": 1e-4}):
+        try:
+            keras.optimizers.SGD(**kwargs)
+        except ValueError as error:
+            print(f"SGD(**{kwargs}) raises ValueError: {error}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        optimizer = keras.optimizers.SGD(learning_rate=0.01, decay=1e-4)
+    print("SGD(learning_rate=0.01, decay=1e-4) warns:", [str(w.message) for w in caught])
+    moves = keras_moves(optimizer, steps=20_001)
+    print("  moves at steps 1 and 20 001:", moves[0], moves[-1])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plateau = keras.callbacks.ReduceLROnPlateau(factor=0.5, patiences=5)
+    print("ReduceLROnPlateau(factor=.5, patiences=5): warnings", [str(w.message) for w in caught],
+          "patience", plateau.patience)
+    keras.backend.set_epsilon(1e-10)
+    print("after set_epsilon(1e-10): backend", keras.backend.epsilon(),
+          "Adam().epsilon", keras.optimizers.Adam().epsilon)
+    keras.backend.set_epsilon(1e-7)
+
+
+def piecewise_boundaries() -> None:
+    piecewise = keras.optimizers.schedules.PiecewiseConstantDecay([5, 15], [0.01, 0.005, 0.001])
+    print("PiecewiseConstantDecay([5, 15]) at steps 5, 6, 15, 16:",
+          [float(piecewise(step)) for step in (5, 6, 15, 16)])
+
+
+def optimizer_classes_and_defaults() -> None:
+    print("keras.optimizers:", sorted(n for n in dir(keras.optimizers) if n[0].isupper()))
+    print("torch.optim:", sorted(n for n in dir(torch.optim) if n[0].isupper()))
+    for name in ("SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam", "Lion", "Lamb",
+                 "Adafactor", "Muon"):
+        print("keras", name, _defaults(getattr(keras.optimizers, name)))
+    for name in ("SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Adamax", "NAdam", "Adafactor",
+                 "Muon"):
+        print("torch", name, _defaults(getattr(torch.optim, name)))
+
+
+def _defaults(cls) -> dict:
+    hidden = {"self", "params", "foreach", "maximize", "capturable", "differentiable", "fused",
+              "name", "kwargs"}
+    return {key: parameter.default for key, parameter in inspect.signature(cls).parameters.items()
+            if key not in hidden and parameter.default is not inspect.Parameter.empty}
+
+
+def epsilon_placement() -> None:
+    """One step from a fresh state on g = 10⁻⁶, η = 0.1, ε = 1e-7, against each placement."""
+    g, eta, eps = TINY_GRADIENT, 0.1, 1e-7
+    inside, outside = eta * g / np.sqrt(g * g + eps), eta * g / (g + eps)
+    print("Adagrad: Keras", keras_moves(keras.optimizers.Adagrad(
+        eta, initial_accumulator_value=0.0, epsilon=eps), g)[0], "torch",
+        torch_first_move(torch.optim.Adagrad, lr=eta, eps=eps),
+        "| ε inside", inside, "outside", outside)
+    print("RMSprop: Keras", keras_moves(keras.optimizers.RMSprop(eta, epsilon=eps), g)[0],
+          "| ε inside", eta * g / np.sqrt(0.1 * g * g + eps))
+    print("RMSprop: torch", torch_first_move(torch.optim.RMSprop, lr=eta, eps=eps),
+          "| ε outside", eta * g / (np.sqrt(0.01) * g + eps))
+    print("Adam: Keras", keras_moves(keras.optimizers.Adam(eta, epsilon=eps), g)[0],
+          "| ε on the uncorrected √s", eta * np.sqrt(0.001) / 0.1 * 0.1 * g
+          / (np.sqrt(0.001) * g + eps))
+    print("Adam: torch", torch_first_move(torch.optim.Adam, lr=eta, eps=eps),
+          "| ε on the corrected √ŝ", outside)
+
+
+if __name__ == "__main__":
+    print("keras", keras.__version__, "torch", torch.__version__)
+    for claim in (learning_rate_zero, renamed_arguments, piecewise_boundaries,
+                  optimizer_classes_and_defaults, epsilon_placement):
+        print(f"--- {claim.__name__}")
+        claim()
