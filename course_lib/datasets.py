@@ -1,13 +1,16 @@
 """Data sets that work offline: handwritten digits, two moons and spirals.
 
-`load_digits_split` is scikit-learn's bundled copy of the UCI optical digits (1797 images of
-8 × 8 pixels with 17 grey levels, 0 to 16, ten classes), which ships inside the scikit-learn
-package and needs no download. It is split once, stratified by class, into
+`load_digits_split` is the UCI optical digits (1797 images of 8 × 8 pixels with 17 grey
+levels, 0 to 16, ten classes) as scikit-learn bundles them, shipped in
+`course_lib/data/digits.npz` so that no download and no scikit-learn is needed. It is split
+once, stratified by class, into
 
     train 1078 (60 %)    validation 359 (20 %)    test 360 (20 %)
 
-the test set drawn first, then the validation set from the rest. The same seed gives the same
-split on every machine; the default seed 42 is the course's split.
+the test set drawn first, then the validation set from the rest. Seed 42 is the course's
+split: every lesson and cached run uses it, and it is recorded in the data file (drawn once
+with scikit-learn by `scripts/build_digits_data.py`). Any other seed draws a fresh stratified
+split with NumPy, the same on every machine.
 
 `make_moons` and `make_spirals` draw small 2-D problems from a seed, for demos that train in
 a blink. They come split 60/20/20 in the same way.
@@ -18,9 +21,12 @@ from __future__ import annotations
 import numbers
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
+DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
+COURSE_SEED = 42
 DIGITS_TEST_SIZE = 360
 DIGITS_VALID_SIZE = 359
 SCALINGS = ("unit", "standard")
@@ -50,23 +56,42 @@ def _check_seed(seed) -> int:
     return int(seed)
 
 
-def _split(X, y, n_valid: int, n_test: int, seed: int):
-    """Stratified train/valid/test split: the test rows first, then the validation rows."""
-    from sklearn.model_selection import train_test_split
+def _quota(labels: np.ndarray, size: int) -> np.ndarray:
+    """How many of each class a stratified draw of `size` rows takes: each class's share of
+    `size`, rounded down, then the rows left over given to the largest remainders."""
+    counts = np.bincount(labels)
+    exact = counts * size / len(labels)
+    quota = np.floor(exact).astype(np.intp)
+    quota[np.argsort(quota - exact, kind="stable")[:size - quota.sum()]] += 1
+    return quota
 
-    X_rest, X_test, y_rest, y_test = train_test_split(
-        X, y, test_size=n_test, stratify=y, random_state=seed)
-    X_train, X_valid, y_train, y_valid = train_test_split(
-        X_rest, y_rest, test_size=n_valid, stratify=y_rest, random_state=seed)
-    return X_train, y_train, X_valid, y_valid, X_test, y_test
+
+def _draw(rows: np.ndarray, labels: np.ndarray, size: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """Split `rows` into a stratified draw of `size` rows and the rest, both shuffled."""
+    quota = _quota(labels[rows], size)
+    taken = np.zeros(len(rows), dtype=bool)
+    for label, k in enumerate(quota):
+        members = np.flatnonzero(labels[rows] == label)
+        taken[rng.choice(members, size=k, replace=False)] = True
+    return rng.permutation(rows[taken]), rng.permutation(rows[~taken])
+
+
+def _split_rows(labels: np.ndarray, n_valid: int, n_test: int, seed: int):
+    """Stratified train/valid/test row numbers: the test rows first, then the validation rows."""
+    rng = np.random.default_rng(seed)
+    test, rest = _draw(np.arange(len(labels)), labels, n_test, rng)
+    valid, train = _draw(rest, labels, n_valid, rng)
+    return train, valid, test
+
+
+def _take(X, y, train, valid, test):
+    return X[train], y[train], X[valid], y[valid], X[test], y[test]
 
 
 @lru_cache(maxsize=1)
-def _digits() -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    return digits.data.astype(np.float64), digits.target.astype(np.intp)
+def _digits() -> dict[str, np.ndarray]:
+    with np.load(DIGITS_FILE) as stored:
+        return {name: stored[name] for name in stored.files}
 
 
 def load_digits_split(seed: int = 42, scaling: str = "unit") -> DataSplit:
@@ -80,9 +105,14 @@ def load_digits_split(seed: int = 42, scaling: str = "unit") -> DataSplit:
     seed = _check_seed(seed)
     if scaling not in SCALINGS:
         raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}")
-    X, y = _digits()
-    X_train, y_train, X_valid, y_valid, X_test, y_test = _split(
-        X, y, DIGITS_VALID_SIZE, DIGITS_TEST_SIZE, seed)
+    digits = _digits()
+    X = digits["pixels"].astype(np.float64)
+    y = digits["labels"].astype(np.intp)
+    if seed == COURSE_SEED:
+        rows = digits["train"], digits["valid"], digits["test"]
+    else:
+        rows = _split_rows(y, DIGITS_VALID_SIZE, DIGITS_TEST_SIZE, seed)
+    X_train, y_train, X_valid, y_valid, X_test, y_test = _take(X, y, *rows)
     if scaling == "unit":
         shift, scale = 0.0, 16.0
     else:
@@ -114,7 +144,7 @@ def _class_sizes(n_samples: int, n_classes: int) -> list[int]:
 
 def _split_synthetic(X, y, n_classes: int, seed: int, description: str) -> DataSplit:
     n_test = n_valid = round(0.2 * len(X))
-    return DataSplit(*_split(X, y, n_valid, n_test, seed), n_classes=n_classes,
+    return DataSplit(*_take(X, y, *_split_rows(y, n_valid, n_test, seed)), n_classes=n_classes,
                      description=description)
 
 

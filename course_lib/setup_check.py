@@ -22,7 +22,7 @@ import ipywidgets
 # The distributions a lesson needs in the kernel; jupyterlab_widgets is the front end's half
 # of ipywidgets, which JupyterLab and Notebook 7 load from the server's environment.
 PACKAGES = ("faster-optimizers", "numpy", "matplotlib", "ipywidgets", "jupyterlab_widgets",
-            "ipykernel", "scikit-learn")
+            "ipykernel")
 
 # vscode-jupyter#17504: VS Code draws nothing for ipywidgets 8.1.9, where 8.1.8 renders.
 VSCODE_BROKEN_IPYWIDGETS = "8.1.9"

@@ -1,9 +1,13 @@
 """The offline data sets: sizes, a true partition of the original data, determinism, scaling
 with training statistics only, stratification, and the synthetic sets' geometry."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
 
 from course_lib import datasets
 
@@ -41,13 +45,48 @@ def test_digits_split_is_deterministic_and_depends_on_the_seed():
     assert not np.array_equal(a.y_train, c.y_train)
 
 
-def test_digits_split_is_stratified():
+def test_the_course_split_is_scikit_learns_seed_42_split():
+    # The shipped row numbers must be the split the lessons and caches were computed on:
+    # scikit-learn's stratified draw with seed 42, the test set first, then validation.
+    original = load_digits()
+    X_rest, X_test, y_rest, y_test = train_test_split(
+        original.data, original.target, test_size=360, stratify=original.target, random_state=42)
+    X_train, X_valid, y_train, y_valid = train_test_split(
+        X_rest, y_rest, test_size=359, stratify=y_rest, random_state=42)
     split = datasets.load_digits_split()
+    for ours, theirs in ((split.X_train * 16, X_train), (split.X_valid * 16, X_valid),
+                         (split.X_test * 16, X_test), (split.y_train, y_train),
+                         (split.y_valid, y_valid), (split.y_test, y_test)):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_the_digits_load_without_scikit_learn():
+    # A learner's venv has no scikit-learn: loading the course's data must not import it.
+    code = ("import sys; from course_lib import datasets; datasets.load_digits_split(); "
+            "datasets.load_digits_split(seed=7); datasets.make_moons(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("seed", [42, 7, 2024])
+def test_digits_split_is_stratified(seed):
+    split = datasets.load_digits_split(seed=seed)
     overall = np.bincount(load_digits().target, minlength=10) / 1797
     for y in (split.y_train, split.y_valid, split.y_test):
         share = np.bincount(y, minlength=10) / len(y)
         # Stratified: every class within one example of its overall share.
         assert np.all(np.abs(share - overall) * len(y) <= 1.0)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_another_seed_is_a_partition_too(seed):
+    split = datasets.load_digits_split(seed=seed)
+    X = np.concatenate([split.X_train, split.X_valid, split.X_test]) * 16
+    y = np.concatenate([split.y_train, split.y_valid, split.y_test])
+    original = load_digits()
+    np.testing.assert_array_equal(_sorted_rows(X, y), _sorted_rows(original.data, original.target))
+    assert (len(split.y_train), len(split.y_valid), len(split.y_test)) == (1078, 359, 360)
 
 
 def test_unit_scaling_puts_pixels_in_zero_one():
