@@ -1,4 +1,9 @@
-"""The graded exercises, one module per notebook, and lookup by id ("ex02", "ex02.q1")."""
+"""The graded exercises, one module per notebook, and lookup by id ("ex02", "ex02.q1").
+
+The lessons without an exercise have self-check questions (``SELF_CHECKS``, by lesson): the
+same ``check`` answers them, but they belong to no exercise notebook, so ``release``, ``score``
+and the grader never see them.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from . import (
     ex07_adamax_nadam,
     ex09_schedules,
     ex10_sparsity,
+    lesson01_selfcheck,
 )
 
 EXERCISES: dict[str, Exercise] = {
@@ -19,7 +25,15 @@ EXERCISES: dict[str, Exercise] = {
                    ex07_adamax_nadam, ex09_schedules, ex10_sparsity)
 }
 
-TASKS: dict[str, Task] = {task.id: task for e in EXERCISES.values() for task in e.tasks}
+SELF_CHECKS: dict[str, tuple[Task, ...]] = {
+    module.ID: module.TASKS for module in (lesson01_selfcheck,)
+}
+
+TASKS: dict[str, Task] = {
+    task.id: task
+    for tasks in [*(e.tasks for e in EXERCISES.values()), *SELF_CHECKS.values()]
+    for task in tasks
+}
 
 
 def get_exercise(exercise_id: str) -> Exercise:
