@@ -34,11 +34,15 @@ class SparseRegression:
         return 2 * X.T @ (X @ w - y) / len(y)
 
     def test_loss(self, w) -> float:
-        return float(np.mean((self.X_test @ w - self.y_test) ** 2))
+        """The mean squared error on the test rows: inf once the weights have blown up."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            loss = float(np.mean((self.X_test @ w - self.y_test) ** 2))
+        return loss if np.isfinite(loss) else np.inf
 
     def weight_errors(self, w) -> tuple[float, float]:
         """Mean squared error of the weights: (common features, rare features)."""
-        error = (np.asarray(w) - self.w_true) ** 2
+        with np.errstate(over="ignore"):
+            error = (np.asarray(w) - self.w_true) ** 2
         return float(error[~self.rare].mean()), float(error[self.rare].mean())
 
 
