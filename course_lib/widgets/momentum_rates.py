@@ -117,10 +117,10 @@ class MomentumRatesExplorer(Explorer):
         kappa = _key(condition_number)
         learning_rate, momentum = _key(learning_rate), _key(momentum)
         curvatures = (1.0, kappa)
-        gd_rate_eta, gd_rate = best_gradient_descent(kappa)
+        gd_eta, gd_rate = best_gradient_descent(kappa)
         best_eta, best_beta, best_rate = best_momentum(kappa)
         rate = momentum_rate(learning_rate, momentum, curvatures)
-        runs = {"GD": _run(kappa, _key(gd_rate_eta), 0.0),
+        runs = {"GD": _run(kappa, _key(gd_eta), 0.0),
                 "Momentum": _run(kappa, learning_rate, momentum)}
         steps = np.arange(STEPS + 1)
         measured = {}
@@ -140,8 +140,8 @@ class MomentumRatesExplorer(Explorer):
         self.gd_cost.set_ydata([gd_cost, gd_cost])
         self.best_cost.set_data([best_beta], [max(steps_per_decade(best_rate), 1.0)])
         here = measured["Momentum"]
-        self.here.set_data([momentum], [min(max(steps_per_decade(
-            rate if here is None else here), 1.0), MAX_COST * 10)])
+        here_cost = steps_per_decade(rate if here is None else here)
+        self.here.set_data([momentum], [min(max(here_cost, 1.0), MAX_COST * 10)])
 
         best = (f"For κ = {kappa:.3g} the best is η = 4/(1 + √κ)² = {best_eta:.3g}, "
                 f"β = {best_beta:.3g}: rate (√κ − 1)/(√κ + 1) = {best_rate:.3g}")
