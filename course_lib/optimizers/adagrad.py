@@ -27,6 +27,7 @@ class Adagrad(Optimizer):
     """
 
     slot_names = ("s",)
+    scratch_buffers = 0
     initial_accumulator_value = Number(0.0)
     epsilon = Number(0.0)
 
@@ -41,12 +42,9 @@ class Adagrad(Optimizer):
     def _coefficients(self, learning_rate, step):
         return {"learning_rate": learning_rate, "epsilon": self.epsilon}
 
-    def _update(self, g, theta, slots, c, w):
+    def _update(self, g, theta, slots, c):
+        """One step, in place; ``c`` holds this step's learning rate and ε."""
+        learning_rate, epsilon = c.learning_rate, c.epsilon
         s = slots["s"]
-        np.square(g, out=w)
-        s += w                                        # s ← s + g ⊗ g
-        np.add(s, c.epsilon, out=w)
-        np.sqrt(w, out=w)
-        np.divide(g, w, out=w)
-        w *= c.learning_rate
-        theta -= w                                    # θ ← θ − η g ⊘ √(s + ε)
+        s += g * g                                          # s ← s + g ⊗ g
+        theta -= learning_rate * g / np.sqrt(s + epsilon)   # θ ← θ − η g ⊘ √(s + ε)

@@ -7,12 +7,16 @@ A subclass only writes its formula, in three parts:
 - ``slot_names``: the arrays it keeps per parameter (Adam: ``("m", "s")``);
 - ``_coefficients(learning_rate, step)``: the numbers a step shares across all
   coordinates, such as Adam's bias-corrected rate, as Python floats;
-- ``_update(g, theta, slots, c, w)``: the formula itself, applied in place to
-  ``theta`` and the slots with NumPy's ``out=``; ``c`` holds the coefficients
-  as attributes and ``w`` is a scratch array the size of ``theta``, or of the
-  piece of it being updated (see ``CHUNK``). ``_update`` may run on two
-  pieces at once, in two threads (see ``WORKERS``), so it changes nothing but
-  its arguments; what changes once per step goes in ``_coefficients``.
+- ``_update(g, theta, slots, c, *scratch)``: the formula itself, applied in
+  place to ``theta`` and the slots; ``c`` holds this step's coefficients as
+  attributes (``c.learning_rate``, ``c.momentum``, …). ``_update`` sees a
+  piece of a large parameter at a time (see ``CHUNK``), so a temporary that a
+  NumPy expression makes is at most a piece long: SGD, Adagrad and RMSprop
+  write their formula as plain expressions. The others take ``scratch_buffers``
+  scratch arrays the size of the piece and use NumPy's ``out=`` to make none.
+  ``_update`` may run on two pieces at once, in two threads (see
+  ``WORKERS``), so it changes nothing but its arguments; what changes once per
+  step goes in ``_coefficients``.
 """
 
 from __future__ import annotations

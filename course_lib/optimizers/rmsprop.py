@@ -36,6 +36,7 @@ class RMSprop(Optimizer):
     momentum = Number(0.0, 1.0)
     epsilon = Number(0.0)
     centered = Flag()
+    scratch_buffers = 0
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False):
@@ -50,32 +51,26 @@ class RMSprop(Optimizer):
         return ("s",) + ("g_bar",) * self.centered + ("momentum",) * (self.momentum > 0)
 
     def _coefficients(self, learning_rate, step):
-        return {"learning_rate": learning_rate, "rho": self.rho, "one_minus_rho": 1 - self.rho,
-                "momentum": self.momentum, "epsilon": self.epsilon}
+        return {"learning_rate": learning_rate, "rho": self.rho, "momentum": self.momentum,
+                "epsilon": self.epsilon}
 
-    def _update(self, g, theta, slots, c, w):
+    def _update(self, g, theta, slots, c):
+        """One step, in place; ``c`` holds this step's learning rate, ρ, momentum and ε."""
+        learning_rate, rho, momentum, epsilon = c.learning_rate, c.rho, c.momentum, c.epsilon
         s = slots["s"]
-        np.square(g, out=w)
-        w *= c.one_minus_rho
-        s *= c.rho
-        s += w                                        # s ← ρ s + (1 − ρ) g ⊗ g
+        s *= rho
+        s += (1 - rho) * (g * g)                            # s ← ρ s + (1 − ρ) g ⊗ g
         if self.centered:
             g_bar = slots["g_bar"]
-            np.multiply(g, c.one_minus_rho, out=w)
-            g_bar *= c.rho
-            g_bar += w                                # ḡ ← ρ ḡ + (1 − ρ) g
-            np.square(g_bar, out=w)
-            np.subtract(s, w, out=w)
-            w += c.epsilon                            # w = s − ḡ ⊗ ḡ + ε
+            g_bar *= rho
+            g_bar += (1 - rho) * g                          # ḡ ← ρ ḡ + (1 − ρ) g
+            root = np.sqrt(s - g_bar * g_bar + epsilon)     # √(s − ḡ ⊗ ḡ + ε)
         else:
-            np.add(s, c.epsilon, out=w)               # w = s + ε
-        np.sqrt(w, out=w)
-        np.divide(g, w, out=w)
-        w *= c.learning_rate                          # w = η g ⊘ √w
-        if self.momentum > 0:
-            m = slots["momentum"]
-            m *= c.momentum
-            m += w                                    # m ← β m + η g ⊘ √(…)
-            theta -= m
-        else:
-            theta -= w
+            root = np.sqrt(s + epsilon)                     # √(s + ε)
+        if momentum == 0:
+            theta -= learning_rate * g / root               # θ ← θ − η g ⊘ √(s + ε)
+            return
+        velocity = slots["momentum"]
+        velocity *= momentum
+        velocity += learning_rate * g / root                # m ← β m + η g ⊘ √(…)
+        theta -= velocity                                   # θ ← θ − m

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from course_lib.optimizers.base import Optimizer
 from course_lib.optimizers.hyperparameters import Flag, Number
 
@@ -36,6 +34,7 @@ class SGD(Optimizer):
 
     momentum = Number(0.0, 1.0)
     nesterov = Flag()
+    scratch_buffers = 0
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
         super().__init__(learning_rate)
@@ -49,17 +48,17 @@ class SGD(Optimizer):
     def _coefficients(self, learning_rate, step):
         return {"learning_rate": learning_rate, "momentum": self.momentum}
 
-    def _update(self, g, theta, slots, c, w):
-        np.multiply(g, c.learning_rate, out=w)        # w = η g
-        if self.momentum == 0:
-            theta -= w
+    def _update(self, g, theta, slots, c):
+        """One step, in place; ``c`` holds this step's learning rate and momentum."""
+        learning_rate, momentum = c.learning_rate, c.momentum
+        gradient_step = learning_rate * g                   # η g
+        if momentum == 0:
+            theta -= gradient_step                          # θ ← θ − η g
             return
-        m = slots["momentum"]
-        m *= c.momentum
-        m -= w                                        # m ← β m − η g
+        velocity = slots["momentum"]                        # m
+        velocity *= momentum
+        velocity -= gradient_step                           # m ← β m − η g
         if self.nesterov:
-            theta -= w
-            np.multiply(m, c.momentum, out=w)
-            theta += w                                # θ ← θ − η g + β m
+            theta += momentum * velocity - gradient_step    # θ ← θ + β m − η g
         else:
-            theta += m                                # θ ← θ + m
+            theta += velocity                               # θ ← θ + m

@@ -113,3 +113,62 @@ def learning_rate_drop(learning_rate: float = 0.1, momentum: float = 0.9, drop_a
     ax.legend(loc="upper right", bbox_to_anchor=(1, 0.88), fontsize=8)
     ax.grid(True, alpha=0.3)
     return fig
+
+
+def double_well(x):
+    """The tilted double well J(x) = x⁴/4 − x²/2 + x/5.
+
+    Its slope x³ − x + 1/5 vanishes three times: a shallow minimum at x ≈ 0.88 (J ≈ −0.06),
+    a low hump at x ≈ 0.20 (J ≈ 0.02) and the deep minimum at x ≈ −1.09 (J ≈ −0.46).
+    """
+    return x**4 / 4 - x**2 / 2 + x / 5
+
+
+def double_well_slope(x):
+    """dJ/dx = x³ − x + 1/5 for ``double_well``."""
+    return x**3 - x + 1 / 5
+
+
+def roll(optimizer, start: float, steps: int) -> np.ndarray:
+    """Positions x₀ … x_steps of ``optimizer`` on ``double_well`` from ``start``."""
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    x = np.array([float(start)])
+    positions = np.empty(steps + 1)
+    positions[0] = x[0]
+    for k in range(1, steps + 1):
+        optimizer.apply(double_well_slope(x), x)
+        positions[k] = x[0]
+    return positions
+
+
+def rolling_past_a_dip(momentums=(0.0, 0.8, 0.9), learning_rate: float = 0.01,
+                       start: float = 2.0, steps: int = 500) -> Figure:
+    """The double well with where each β ends (left) and the position per step (right)."""
+    fig = Figure(figsize=(10.0, 3.4), layout="constrained")
+    well_ax, path_ax = fig.subplots(1, 2)
+    xs = np.linspace(-1.7, 2.1, 300)
+    well_ax.plot(xs, double_well(xs), color="k", linewidth=1.5)
+    for i, beta in enumerate(momentums):
+        positions = roll(optimizers.SGD(learning_rate=learning_rate, momentum=beta), start,
+                         steps)
+        end = positions[-1]
+        # Shrinking markers, so that runs ending at the same place all stay visible.
+        well_ax.plot([end], [double_well(end)], "o", color=f"C{i}", markersize=12 - 3 * i,
+                     markeredgecolor="k", label=f"β = {beta:g} ends here")
+        path_ax.plot(positions, color=f"C{i}", linewidth=1.5, label=f"β = {beta:g}")
+    well_ax.plot([start], [double_well(start)], "s", color="w", markeredgecolor="k",
+                 label="start")
+    well_ax.set_xlabel("x")
+    well_ax.set_ylabel("J(x)")
+    well_ax.set_title("J(x) = x⁴/4 − x²/2 + x/5")
+    well_ax.legend(loc="upper center", fontsize=8)
+    for level, name in ((0.88, "shallow dip"), (-1.09, "deep minimum")):
+        path_ax.axhline(level, color="#999999", linestyle="--", linewidth=0.9)
+        path_ax.text(steps, level, f" {name}", va="center", fontsize=8)
+    path_ax.set_xlabel("step")
+    path_ax.set_ylabel("x")
+    path_ax.set_title(f"position per step (η = {learning_rate:g})")
+    path_ax.legend(loc="center right", fontsize=8)
+    path_ax.grid(True, alpha=0.3)
+    return fig

@@ -54,3 +54,17 @@ def test_every_registered_explorer_appears_in_a_lesson():
         for cell in _cells(path):
             shown.update(re.findall(r"show\(\s*[\"'](\w+)[\"']", _source(cell)))
     assert shown == set(EXPLORERS)
+
+
+def test_every_self_check_task_is_asked_in_its_lesson_and_nothing_else_is():
+    from course_lib.grading.tasks import SELF_CHECKS
+
+    asked = {}
+    for path in LESSONS:
+        for cell in _cells(path):
+            for task_id, name in re.findall(r'check\("(lesson\d\d\.q\d+)", (\w+)\)', _source(cell)):
+                assert task_id.startswith(f"lesson{path.name[:2]}."), (path.name, task_id)
+                assert f"def {name}():" in _source(cell), (path.name, task_id)
+                asked[task_id] = name
+    expected = {task.id: task.answer_name for tasks in SELF_CHECKS.values() for task in tasks}
+    assert asked == expected

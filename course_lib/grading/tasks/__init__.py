@@ -16,6 +16,7 @@ from . import (
     ex07_adamax_nadam,
     ex09_schedules,
     ex10_sparsity,
+    lesson01_selfcheck,
     lesson08_selfcheck,
     lesson11_selfcheck,
 )
@@ -27,7 +28,8 @@ EXERCISES: dict[str, Exercise] = {
 }
 
 SELF_CHECKS: dict[str, tuple[Task, ...]] = {
-    module.ID: module.TASKS for module in (lesson08_selfcheck, lesson11_selfcheck)
+    module.ID: module.TASKS
+    for module in (lesson01_selfcheck, lesson08_selfcheck, lesson11_selfcheck)
 }
 
 TASKS: dict[str, Task] = {
