@@ -15,6 +15,7 @@ Its ``update`` reads the start as ``self.landscape.start.picked`` (None: the def
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,6 +95,20 @@ class Explorer(widgets.VBox):
 
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, and for a page that cannot show it, the picture and one line.
+
+        JupyterLab renders the widget view only for trusted output with a live model. A saved
+        notebook opened elsewhere (untrusted, on GitHub, in nbviewer, without the widget
+        extension) falls back to the first kind of output it can show: here the figure as
+        it was drawn, then a line saying how to bring it to life, never the widget's repr.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["image/jpeg"] = base64.b64encode(bytes(self.figure.image.value)).decode("ascii")
+        bundle["text/plain"] = (f"{type(self).__name__}: an interactive explorer. "
+                                "Run the cell to explore.")
+        return bundle
 
     def set(self, **values) -> Explorer:
         """Move controls by name, as a learner would: ``explorer.set(learning_rate=0.1)``."""
