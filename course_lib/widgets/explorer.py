@@ -86,7 +86,7 @@ class Explorer(widgets.VBox):
         rows = [grid]
         if landscape is not None:
             self.picker = StartPicker(figure, landscape.ax, self.pick_start)
-            self.player = StepPlayer(steps, landscape.paths, losses, figure.render)
+            self.player = StepPlayer(steps, landscape, losses, figure.render)
             rows.append(self.player.bar)
         super().__init__(rows + [figure.image, self.status])
         for control in controls.values():

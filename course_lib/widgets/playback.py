@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import ipywidgets as widgets
 
-from course_lib.widgets.panels import LossPanel, PathArtist
+from course_lib.widgets.panels import LossPanel
 
 FRAME_MS = 80
 """Time between two frames while playing: the kernel draws one in 5-15 ms."""
@@ -26,11 +26,16 @@ FRAMES = 150
 
 
 class StepPlayer:
-    """Play / pause / step through the runs of ``paths`` (and ``losses``), k = 0 … ``steps``."""
+    """Play / pause / step through the paths of ``landscape`` (and ``losses``), k = 0 … ``steps``.
 
-    def __init__(self, steps: int, paths: Sequence[PathArtist], losses: LossPanel | None,
+    The readout also says where the paths start, so a learner who pressed on the landscape
+    reads the point in numbers.
+    """
+
+    def __init__(self, steps: int, landscape, losses: LossPanel | None,
                  render: Callable[[], object]):
-        self.paths = paths
+        self.landscape = landscape
+        self.paths = landscape.paths
         self.losses = losses
         self.render = render
         self.play = widgets.Play(value=steps, min=0, max=steps, interval=FRAME_MS,
@@ -86,7 +91,11 @@ class StepPlayer:
             self.losses.until(shown)
         losses = ", ".join(f"{path.label} {path.loss_at(k)}" for path in self.paths
                            if path.run is not None)
-        self.readout.value = html.escape(f"iteration {k} / {self.steps} · loss: {losses}")
+        x, y = (float(v) for v in self.landscape.start.marker.get_xydata()[0])
+        # The tooltip holds the start to full precision, for whoever wants the exact point.
+        self.readout.value = (f'<span class="start" title="({x!r}, {y!r})">start ({x:.4g}, '
+                              f'{y:.4g})</span> · ' + html.escape(f"iteration {k} / {self.steps}"
+                                                                  f" · loss: {losses}"))
 
     def _on_step(self, _change) -> None:
         if self._quiet:

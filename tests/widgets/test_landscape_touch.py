@@ -106,6 +106,7 @@ def test_a_press_restarts_every_path_there(explorer):
     assert abs(start[0] - point[0]) <= dx and abs(start[1] - point[1]) <= dy
     assert bytes(explorer.figure.image.value) != picture
     assert list(explorer.landscape.start.marker.get_xydata()[0]) == pytest.approx(start)
+    assert f"start ({start[0]:.4g}, {start[1]:.4g})" in explorer.player.readout.value
     for path in explorer.landscape.paths:
         if path.run is None:
             continue
