@@ -296,6 +296,12 @@ def run_all(page, timeout_ms: float = 120_000) -> bool:
     return bool(ok)
 
 
+def save_notebook(page, timeout_ms: float = 30_000) -> None:
+    """Save the open notebook (as Ctrl+S does) and wait until it is saved."""
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(f"() => !{_CURRENT_PANEL}.context.model.dirty", timeout=timeout_ms)
+
+
 def error_outputs(page) -> list[str]:
     """Every error output of the open notebook ('Name: value'), read from the notebook model."""
     return page.evaluate(

@@ -15,7 +15,7 @@ from PIL import Image
 from course_lib import optimizers
 from course_lib.problems import trajectory
 from course_lib.widgets import EXPLORERS, controls, show
-from course_lib.widgets.clicks import data_point
+from course_lib.widgets.clicks import data_point, pixel_of
 from course_lib.widgets.sweep import press_event
 
 LANDSCAPE_EXPLORERS = ["adagrad", "adam", "adamax_nadam", "gradient_descent", "momentum",
@@ -107,6 +107,11 @@ def test_a_press_restarts_every_path_there(explorer):
     assert bytes(explorer.figure.image.value) != picture
     assert list(explorer.landscape.start.marker.get_xydata()[0]) == pytest.approx(start)
     assert f"start ({start[0]:.4g}, {start[1]:.4g})" in explorer.player.readout.value
+    # The white start dot is drawn on top of the paths that leave from it.
+    width, height = explorer.figure.canvas.get_width_height()
+    column, row = (int(round(v)) for v in pixel_of(explorer.landscape.ax, start, height))
+    pixels = np.asarray(Image.open(io.BytesIO(bytes(explorer.figure.image.value))).convert("RGB"))
+    assert pixels[row - 1:row + 2, column - 1:column + 2].mean() > 200, "no start dot on top"
     for path in explorer.landscape.paths:
         if path.run is None:
             continue
