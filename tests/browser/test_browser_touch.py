@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import labdriver
 import numpy as np
@@ -167,6 +170,13 @@ def check_play(view) -> None:
 # -- a saved notebook, opened again ----------------------------------------------------------
 
 LESSON = "notebooks/01_gradient_descent.ipynb"
+WIDGET_SETTINGS = "@jupyter-widgets/jupyterlab-manager:plugin"
+
+
+def test_the_save_state_override_is_in_effect(lab):
+    """make venv installs jupyter/overrides.json; the running server must serve saveState."""
+    schema = lab.setting(WIDGET_SETTINGS)["schema"]
+    assert schema["properties"]["saveState"]["default"] is True
 EXPLORER_CALL = 'show("gradient_descent")'
 
 
@@ -177,10 +187,16 @@ def _explorer_output(page):
     return output
 
 
-def test_an_explorer_never_reopens_as_a_bare_placeholder(page, lab):
-    """As committed (untrusted), the explorer's output is its picture; saved after a run and
-    opened again without its kernel, it is the explorer's last state, never an error line."""
-    copy = lab.api("api/contents/notebooks", method="POST", body={"copy_from": LESSON})["path"]
+def test_an_explorer_never_reopens_as_a_bare_placeholder(page, lab, course):
+    """Executed as the lessons are committed (untrusted, no widget state), the explorer's
+    output is its picture; saved after a run and opened again without its kernel, it is the
+    explorer's last state, never an error line."""
+    copy = "notebooks/reopened.ipynb"
+    subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter")), "nbconvert", "--to", "notebook",
+         "--execute", "--ExecutePreprocessor.store_widget_state=False",
+         f"--output={course / copy}", str(course / LESSON)],
+        check=True, capture_output=True, cwd=course)
     labdriver.open_notebook(page, copy)
     output = _explorer_output(page)
     page.wait_for_timeout(2_000)  # time for the widget manager to give up, if it would
