@@ -69,8 +69,10 @@ class StartPoint:
         self.picked: tuple[float, float] | None = None
 
     def pick(self, point, problem: Problem) -> None:
-        x, y = (float(v) for v in point)
-        self.picked = (x, y)
+        xy = np.asarray(point, dtype=float) if np.ndim(point) == 1 else np.empty(0)
+        if xy.shape != (2,) or not np.all(np.isfinite(xy)):
+            raise ValueError(f"point must be two finite numbers (θ₁, θ₂), got {point!r}")
+        self.picked = (float(xy[0]), float(xy[1]))
         self.place(problem)
 
     def reset(self, problem: Problem) -> None:

@@ -31,16 +31,17 @@ def test_exactly_the_explorers_with_a_surface_are_touchable():
 
 
 @pytest.fixture(scope="module", params=LANDSCAPE_EXPLORERS)
-def explorer(request):
+def shared(request):
     return show(request.param)
 
 
-@pytest.fixture(autouse=True)
-def default_start(explorer):
-    yield
-    explorer.landscape.start.reset(explorer.landscape.problem)
-    explorer.player.play.value = explorer.player.steps
-    explorer.refresh()
+@pytest.fixture
+def explorer(shared):
+    """One explorer of each kind for the module, back at its default start after each test."""
+    yield shared
+    shared.landscape.start.reset(shared.landscape.problem)
+    shared.player.play.value = shared.player.steps
+    shared.refresh()
 
 
 def _window(explorer):
@@ -155,6 +156,15 @@ def test_gradient_descent_from_a_picked_start_is_the_closed_form():
     # κ moves, the window stays: the picked start stays too.
     explorer.controls["condition_number"].value = 100.0
     assert explorer.path.run.path[0] == pytest.approx([5.0, -2.5])
+
+
+@pytest.mark.parametrize("point", [(1.0,), (1.0, float("nan")), "ab", (1.0, 2.0, 3.0)])
+def test_a_start_that_is_not_a_point_is_refused_and_changes_nothing(point):
+    explorer = show("gradient_descent")
+    with pytest.raises(ValueError, match="point must be two finite numbers"):
+        explorer.pick_start(point)
+    assert explorer.landscape.start.picked is None
+    assert not explorer.last_status.warning
 
 
 def test_switching_the_problem_goes_back_to_its_default_start():
