@@ -114,9 +114,11 @@ def control_actions(view: labdriver.ExplorerView, moves: int):
     boxes = view.root.locator(".widget-gridbox .widget-checkbox input")
     for index in range(boxes.count()):
         label = view.root.locator(".widget-gridbox .widget-checkbox").nth(index).text_content()
+        # The checkbox's label keeps a zero-width space for its layout.
+        label = label.replace("\u200b", "").strip()
         # An even number of clicks leaves the box as it was.
         for _ in range(2 * max(1, moves // 4)):
-            yield label.strip(), lambda index=index: boxes.nth(index).click()
+            yield label, lambda index=index: boxes.nth(index).click()
 
 
 def landscape_actions(view: labdriver.ExplorerView, moves: int):
