@@ -88,29 +88,41 @@ def timed(page, action) -> bool:
         page.wait_for_timeout(50)
 
 
-def next_key(view: labdriver.ExplorerView, index: int, key: str) -> str:
-    """Keep going the same way along slider ``index``, and turn back at either end."""
+OPPOSITE = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+
+
+def slider_keys(view: labdriver.ExplorerView, index: int, moves: int) -> list[str]:
+    """Half the moves away from the slider's value (turning back at an end), half back: so
+    the next control is measured from the explorer's first state, not from wherever this
+    one left it (a diverged run would leave some controls nothing to redraw)."""
     state = view.slider_state(index)
-    room = state["step"] / 2
-    if key == "ArrowRight" and state["value"] >= state["high"] - room:
-        return "ArrowLeft"
-    if key == "ArrowLeft" and state["value"] <= state["low"] + room:
-        return "ArrowRight"
-    return key
+    position, room = state["value"], state["step"] / 2
+    key, out = labdriver.arrow_with_room(view, index), []
+    for _ in range(moves // 2):
+        if key == "ArrowRight" and position >= state["high"] - room:
+            key = "ArrowLeft"
+        elif key == "ArrowLeft" and position <= state["low"] + room:
+            key = "ArrowRight"
+        out.append(key)
+        position += state["step"] if key == "ArrowRight" else -state["step"]
+    return out + [OPPOSITE[key] for key in reversed(out)]
 
 
 def control_actions(view: labdriver.ExplorerView, moves: int):
-    """(control label, action) for every move of every control of ``view``."""
+    """(control label, action) for every move of every control of ``view``; a label of None
+    marks a move that only puts a control back (not timed)."""
     for index in range(view.sliders.count()):
-        label, key = view.slider_label(index), labdriver.arrow_with_room(view, index)
-        for _ in range(moves):
-            key = next_key(view, index, key)
+        label = view.slider_label(index)
+        for key in slider_keys(view, index, moves):
             yield label, lambda index=index, key=key: labdriver.press_slider(view, index, key)
     labels = view.root.locator(".widget-gridbox .widget-dropdown .widget-label")
     for index in range(view.dropdowns.count()):
         label = labels.nth(index).text_content()
+        select = view.dropdowns.nth(index)
+        first = select.evaluate("node => node.selectedIndex")
         for _ in range(moves):
             yield label, lambda index=index: labdriver.choose_next_option(view, index)
+        yield None, lambda select=select, first=first: select.select_option(index=first)
     boxes = view.root.locator(".widget-gridbox .widget-checkbox input")
     for index in range(boxes.count()):
         label = view.root.locator(".widget-gridbox .widget-checkbox").nth(index).text_content()
@@ -134,7 +146,7 @@ def landscape_actions(view: labdriver.ExplorerView, moves: int):
             yield PRESS, lambda point=point: view.page.mouse.click(
                 *view.page_position(*pixel_of(ax, point, height)))
     stop = view.player.locator(".widget-play button").nth(1)
-    yield None, stop.click  # back to iteration 0 (not timed: a reset, not a step)
+    yield None, stop.click  # back to iteration 0: a reset, not a step
     forward = view.player.locator("button", has_text="step")
     for _ in range(moves):
         yield STEP, forward.click
@@ -153,6 +165,7 @@ def measure_explorer(page, view: labdriver.ExplorerView, moves: int) -> list[dic
         if label is None:
             action()
             labdriver.wait_settled(view)
+            page.evaluate("() => { window.__figureClock.started = null; }")
             continue
         before = page.evaluate("() => window.__figureClock.samples.length")
         if timed(page, action):
