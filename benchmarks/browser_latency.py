@@ -1,17 +1,19 @@
-"""Browser-side latency of every explorer: an arrow key on a slider to the new figure painted.
+"""Browser-side latency of every explorer: each control moved, to the new figure painted.
 
-    .venv/bin/python benchmarks/browser_latency.py [--moves 20] [--only 02_momentum ...]
+    .venv/bin/python benchmarks/browser_latency.py [--moves 10] [--only 02_momentum ...]
 
 Starts JupyterLab and headless Chromium the way the browser tests do
 (``tests/browser/labdriver.py``: 127.0.0.1, a random token, throw-away settings, Debian's
-Chromium), opens each lesson, runs all its cells, and for each explorer presses an arrow
-key ``--moves`` times on its first slider (an explorer without sliders: picks the next
-option of its first dropdown). The clock runs in the page: a keydown (or select change)
-listener notes ``performance.now()``; a MutationObserver sees the figure's ``src``
-change, waits for the new image's ``load`` and then for the next
-``requestAnimationFrame``, the frame that paints it. So one sample is key -> comm message
--> kernel update and PNG -> message back -> image decoded -> frame. Prints a Markdown
-table: median and 95th percentile per explorer.
+Chromium), opens each lesson, runs all its cells, and for each explorer moves every control
+``--moves`` times: arrow keys on each slider (turning back at either end), the next option
+of each dropdown, a click on each checkbox, and on an explorer with a landscape, presses of
+the mouse on the landscape (each runs every optimizer again from the point pressed) and the
+step player's "step ▸" button. The clock runs in the page: a capturing listener notes
+``performance.now()`` at the keydown, select change, mousedown on the figure or click; a
+MutationObserver sees the figure's ``src`` change, waits for the new image's ``load`` and then
+for the next ``requestAnimationFrame``, the frame that paints it. So one sample is input ->
+comm message -> kernel update and JPEG -> message back -> image decoded -> frame. Prints a
+Markdown table: median and 95th percentile per explorer and control.
 """
 
 from __future__ import annotations
@@ -29,14 +31,25 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 import labdriver  # noqa: E402
 
+from course_lib.widgets import show  # noqa: E402
+from course_lib.widgets.clicks import pixel_of  # noqa: E402
+
 INSTALL_CLOCK = """(img) => {
     const clock = window.__figureClock || (window.__figureClock = {samples: [], started: null});
     if (!clock.listening) {
+        const start = () => { clock.started = performance.now(); };
         document.addEventListener('keydown', event => {
-            if (event.key.startsWith('Arrow')) clock.started = performance.now();
+            if (event.key.startsWith('Arrow')) start();
         }, true);
         document.addEventListener('change', event => {
-            if (event.target.tagName === 'SELECT') clock.started = performance.now();
+            if (event.target.tagName === 'SELECT') start();
+        }, true);
+        document.addEventListener('mousedown', event => {
+            if (event.target.classList.contains('widget-image')) start();
+        }, true);
+        document.addEventListener('click', event => {
+            const target = event.target;
+            if (target.tagName === 'BUTTON' || target.type === 'checkbox') start();
         }, true);
         clock.listening = true;
     }
@@ -56,48 +69,119 @@ INSTALL_CLOCK = """(img) => {
 }"""
 
 SAMPLES = "() => window.__figureClock.samples.length"
+PRESS = "press on the landscape"
+STEP = "step ▸ (player)"
 
 
-def measure_explorer(page, view: labdriver.ExplorerView,
-                     moves: int) -> tuple[str, list[float], int]:
-    """Move the first slider (or, without one, the first dropdown) ``moves`` times.
+def timed(page, action) -> bool:
+    """Do ``action`` and wait for the frame it paints; False if the figure did not change."""
+    count = page.evaluate(SAMPLES)
+    action()
+    try:
+        page.wait_for_function(f"() => window.__figureClock.samples.length > {count}",
+                               timeout=5_000)
+        return True
+    except labdriver.PlaywrightTimeout:
+        page.evaluate("() => { window.__figureClock.started = null; }")
+        return False
+    finally:
+        page.wait_for_timeout(50)
 
-    Returns the control's label, the samples in ms and the number of moves that left the
-    figure as it was (nothing new to paint, so no sample).
-    """
+
+OPPOSITE = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+
+
+def slider_keys(view: labdriver.ExplorerView, index: int, moves: int) -> list[str]:
+    """Half the moves away from the slider's value (turning back at an end), half back: so
+    the next control is measured from the explorer's first state, not from wherever this
+    one left it (a diverged run would leave some controls nothing to redraw)."""
+    state = view.slider_state(index)
+    position, room = state["value"], state["step"] / 2
+    key, out = labdriver.arrow_with_room(view, index), []
+    for _ in range(moves // 2):
+        if key == "ArrowRight" and position >= state["high"] - room:
+            key = "ArrowLeft"
+        elif key == "ArrowLeft" and position <= state["low"] + room:
+            key = "ArrowRight"
+        out.append(key)
+        position += state["step"] if key == "ArrowRight" else -state["step"]
+    return out + [OPPOSITE[key] for key in reversed(out)]
+
+
+def control_actions(view: labdriver.ExplorerView, moves: int):
+    """(control label, action) for every move of every control of ``view``; a label of None
+    marks a move that only puts a control back (not timed)."""
+    for index in range(view.sliders.count()):
+        label = view.slider_label(index)
+        for key in slider_keys(view, index, moves):
+            yield label, lambda index=index, key=key: labdriver.press_slider(view, index, key)
+    labels = view.root.locator(".widget-gridbox .widget-dropdown .widget-label")
+    for index in range(view.dropdowns.count()):
+        label = labels.nth(index).text_content()
+        select = view.dropdowns.nth(index)
+        first = select.evaluate("node => node.selectedIndex")
+        for _ in range(moves):
+            yield label, lambda index=index: labdriver.choose_next_option(view, index)
+        yield None, lambda select=select, first=first: select.select_option(index=first)
+    boxes = view.root.locator(".widget-gridbox .widget-checkbox input")
+    for index in range(boxes.count()):
+        label = view.root.locator(".widget-gridbox .widget-checkbox").nth(index).text_content()
+        # The checkbox's label keeps a zero-width space for its layout.
+        label = label.replace("\u200b", "").strip()
+        # An even number of clicks leaves the box as it was.
+        for _ in range(2 * max(1, moves // 4)):
+            yield label, lambda index=index: boxes.nth(index).click()
+
+
+def landscape_actions(view: labdriver.ExplorerView, moves: int):
+    """Presses on a grid of points of the landscape, then "step ▸" from iteration 0."""
+    reference = show(view.name)
+    ax = reference.landscape.ax
+    height = reference.figure.canvas.get_width_height()[1]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    side = max(2, int(np.ceil(np.sqrt(moves))))
+    for fy in np.linspace(0.15, 0.85, side):
+        for fx in np.linspace(0.15, 0.85, side):
+            point = (x0 + fx * (x1 - x0), y0 + fy * (y1 - y0))
+            yield PRESS, lambda point=point: view.page.mouse.click(
+                *view.page_position(*pixel_of(ax, point, height)))
+    stop = view.player.locator(".widget-play button").nth(1)
+    yield None, stop.click  # back to iteration 0: a reset, not a step
+    forward = view.player.locator("button", has_text="step")
+    for _ in range(moves):
+        yield STEP, forward.click
+
+
+def measure_explorer(page, view: labdriver.ExplorerView, moves: int) -> list[dict]:
+    """Every control of ``view`` moved ``moves`` times; a row of samples per control."""
     labdriver.wait_settled(view)
     view.image.evaluate(INSTALL_CLOCK)
-    has_slider = view.sliders.count() > 0
-    label = view.slider_label(0) if has_slider else (
-        view.root.locator(".widget-gridbox .widget-dropdown .widget-label").first.text_content())
-    missed = 0
-    key = labdriver.arrow_with_room(view, 0) if has_slider else ""
-    for _ in range(moves):
-        count = page.evaluate(SAMPLES)
-        if has_slider:
-            key = next_key(view, key)
-            labdriver.press_slider(view, 0, key)
-        else:
-            labdriver.choose_next_option(view, 0)
-        try:
-            page.wait_for_function(f"() => window.__figureClock.samples.length > {count}",
-                                   timeout=5_000)
-        except labdriver.PlaywrightTimeout:
-            missed += 1
+    actions = list(control_actions(view, moves))
+    if view.player.count():
+        actions += list(landscape_actions(view, moves))
+    samples: dict[str, list[float]] = {}
+    missed: dict[str, int] = {}
+    for label, action in actions:
+        if label is None:
+            action()
+            labdriver.wait_settled(view)
             page.evaluate("() => { window.__figureClock.started = null; }")
-        page.wait_for_timeout(50)
-    return label, page.evaluate("() => window.__figureClock.samples"), missed
-
-
-def next_key(view: labdriver.ExplorerView, key: str) -> str:
-    """Keep going the same way along the first slider, and turn back at either end."""
-    state = view.slider_state(0)
-    room = state["step"] / 2
-    if key == "ArrowRight" and state["value"] >= state["high"] - room:
-        return "ArrowLeft"
-    if key == "ArrowLeft" and state["value"] <= state["low"] + room:
-        return "ArrowRight"
-    return key
+            continue
+        before = page.evaluate("() => window.__figureClock.samples.length")
+        if timed(page, action):
+            samples.setdefault(label, []).append(
+                page.evaluate(f"() => window.__figureClock.samples[{before}]"))
+        else:
+            missed[label] = missed.get(label, 0) + 1
+            samples.setdefault(label, [])
+    rows = []
+    for label, ms in samples.items():
+        ms = np.array(ms)
+        rows.append({"explorer": view.name, "control": label, "moves": len(ms),
+                     "missed": missed.get(label, 0),
+                     "median": float(np.median(ms)) if len(ms) else float("nan"),
+                     "p95": float(np.percentile(ms, 95)) if len(ms) else float("nan")})
+    return rows
 
 
 def measure_lesson(page, lab, lesson: Path, moves: int) -> list[dict]:
@@ -109,16 +193,10 @@ def measure_lesson(page, lab, lesson: Path, moves: int) -> list[dict]:
             return rows
         labdriver.wait_widgets_rendered(page)
         for view in labdriver.explorers(page):
-            control, samples, missed = measure_explorer(page, view, moves)
-            ms = np.array(samples)
-            rows.append({
-                "lesson": lesson.stem, "explorer": view.name, "control": control,
-                "moves": len(ms), "missed": missed,
-                "median": float(np.median(ms)) if len(ms) else float("nan"),
-                "p95": float(np.percentile(ms, 95)) if len(ms) else float("nan"),
-            })
-            print(f"  {lesson.stem} {view.name}: median {rows[-1]['median']:.0f} ms",
-                  file=sys.stderr)
+            for row in measure_explorer(page, view, moves):
+                rows.append({"lesson": lesson.stem, **row})
+                print(f"  {lesson.stem} {view.name} {row['control']}: median "
+                      f"{row['median']:.0f} ms", file=sys.stderr)
     finally:
         labdriver.close_notebooks(page, lab)
     return rows
@@ -126,7 +204,7 @@ def measure_lesson(page, lab, lesson: Path, moves: int) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--moves", type=int, default=20, help="key presses per explorer")
+    parser.add_argument("--moves", type=int, default=10, help="moves per control")
     parser.add_argument("--only", nargs="*", default=None,
                         help="lesson stems to measure, e.g. 02_momentum")
     args = parser.parse_args()

@@ -62,6 +62,10 @@ class Problem:
         """∇f at ``xy``, with the shape of ``xy``: (∂f/∂x, ∂f/∂y) along the last axis."""
         points = _as_points(xy)
         dx, dy = self._gradient(points[..., 0], points[..., 1])
+        if points.ndim == 1:
+            # One point, as a trajectory asks for at every step: np.stack would cost more
+            # than the arithmetic.
+            return np.array([dx, dy])
         return np.stack([dx, dy], axis=-1)
 
     def _value(self, x, y):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from dataclasses import dataclass
 
@@ -93,7 +94,9 @@ def trajectory(optimizer, problem: Problem, start=None, steps: int = 100,
                 break
             optimizer.apply(grad, point)
             loss = float(problem.value(point))
-            outside = not np.all(np.isfinite(point)) or np.linalg.norm(point) > max_norm
+            # math.hypot is NaN for a NaN coordinate and inf for an infinite one, so one
+            # comparison catches a point that is not finite or too far.
+            outside = not math.hypot(point[0], point[1]) <= max_norm
             if outside or not np.isfinite(loss):
                 diverged_at = step
                 break

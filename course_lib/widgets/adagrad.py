@@ -36,17 +36,17 @@ def _bowl(condition_number: float, turned: bool) -> Bowl:
 
 
 @functools.lru_cache(maxsize=256)
-def _gd_run(condition_number: float, turned: bool) -> Trajectory:
+def _gd_run(condition_number: float, turned: bool, start: tuple[float, float] | None) -> Trajectory:
     optimizer = optimizers.SGD(learning_rate=1 / condition_number)
-    return trajectory(optimizer, _bowl(condition_number, turned), steps=STEPS)
+    return trajectory(optimizer, _bowl(condition_number, turned), start=start, steps=STEPS)
 
 
 @functools.lru_cache(maxsize=1024)
-def _adagrad_run(condition_number: float, turned: bool,
-                 learning_rate: float) -> tuple[Trajectory, np.ndarray]:
+def _adagrad_run(condition_number: float, turned: bool, learning_rate: float,
+                 start: tuple[float, float] | None) -> tuple[Trajectory, np.ndarray]:
     problem = _bowl(condition_number, turned)
     optimizer = optimizers.Adagrad(learning_rate=learning_rate)
-    run = trajectory(optimizer, problem, steps=STEPS)
+    run = trajectory(optimizer, problem, start=start, steps=STEPS)
     return run, effective_rates(problem, run, learning_rate, optimizer.initial_accumulator_value,
                                 optimizer.epsilon)
 
@@ -98,14 +98,18 @@ class AdagradExplorer(Explorer):
                 "turned": controls.toggle(f"turn the bowl {TURN:g}°", turned),
             },
             live,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=STEPS,
         )
 
     def update(self, learning_rate, condition_number, turned):
         learning_rate, condition_number = _key(learning_rate), _key(condition_number)
         problem = _bowl(condition_number, turned)
         self.landscape.set_problem(problem)
-        gd = _gd_run(condition_number, turned)
-        adagrad, rates = _adagrad_run(condition_number, turned, learning_rate)
+        start = self.landscape.start.picked
+        gd = _gd_run(condition_number, turned, start)
+        adagrad, rates = _adagrad_run(condition_number, turned, learning_rate, start)
         runs = {"GD": gd, "AdaGrad": adagrad}
         for label, run in runs.items():
             self.paths[label].show(run)

@@ -46,8 +46,10 @@ def _steady(corrected: bool, beta_1: float, beta_2: float) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=1024)
-def _run(corrected: bool, learning_rate: float, beta_1: float, beta_2: float) -> Trajectory:
-    return trajectory(_optimizer(corrected, learning_rate, beta_1, beta_2), PROBLEM, steps=STEPS)
+def _run(corrected: bool, learning_rate: float, beta_1: float, beta_2: float,
+         start: tuple[float, float] | None) -> Trajectory:
+    return trajectory(_optimizer(corrected, learning_rate, beta_1, beta_2), PROBLEM, start=start,
+                      steps=STEPS)
 
 
 class AdamExplorer(Explorer):
@@ -92,9 +94,12 @@ class AdamExplorer(Explorer):
             {
                 "learning_rate": controls.learning_rate(learning_rate, 1e-3, 1.0),
                 "beta_1": controls.beta("β₁", beta_1, high=0.999),
-                "beta_2": controls.beta("β₂", beta_2, high=0.999),
+                "beta_2": controls.beta("β₂", beta_2, high=0.9999),
             },
             live,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=STEPS,
         )
 
     def update(self, learning_rate, beta_1, beta_2):
@@ -103,7 +108,8 @@ class AdamExplorer(Explorer):
         steady = {corrected: _steady(corrected, beta_1, beta_2) for corrected in (False, True)}
         for corrected, line in self.steady.items():
             line.set_data(t, steady[corrected])
-        runs = {corrected: _run(corrected, learning_rate, beta_1, beta_2)
+        start = self.landscape.start.picked
+        runs = {corrected: _run(corrected, learning_rate, beta_1, beta_2, start)
                 for corrected in (False, True)}
         for corrected, run in runs.items():
             self.paths[corrected].show(run)

@@ -39,10 +39,10 @@ def _key(value: float) -> float:
 
 
 @functools.lru_cache(maxsize=2048)
-def _run(method: str, problem: str, learning_rate: float, beta_1: float,
-         beta_2: float) -> Trajectory:
+def _run(method: str, problem: str, learning_rate: float, beta_1: float, beta_2: float,
+         start: tuple[float, float] | None) -> Trajectory:
     optimizer = METHODS[method](learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2)
-    return trajectory(optimizer, PROBLEMS[problem], steps=STEPS)
+    return trajectory(optimizer, PROBLEMS[problem], start=start, steps=STEPS)
 
 
 def warm_up(schedule: np.ndarray, beta_1: float, within: float = 0.01) -> int | None:
@@ -99,16 +99,21 @@ class AdamaxNadamExplorer(Explorer):
                 "problem": controls.dropdown("problem", PROBLEMS, problem),
                 "learning_rate": controls.learning_rate(learning_rate, 1e-3, 1.0),
                 "beta_1": controls.beta("β₁", beta_1, high=0.999),
-                "beta_2": controls.beta("β₂", beta_2, high=0.999),
+                "beta_2": controls.beta("β₂", beta_2, high=0.9999),
             },
             live,
             columns=4,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=STEPS,
         )
 
     def update(self, problem, learning_rate, beta_1, beta_2):
         learning_rate, beta_1, beta_2 = _key(learning_rate), _key(beta_1), _key(beta_2)
         self.landscape.set_problem(problem)
-        runs = {name: _run(name, problem, learning_rate, beta_1, beta_2) for name in METHODS}
+        start = self.landscape.start.picked
+        runs = {name: _run(name, problem, learning_rate, beta_1, beta_2, start)
+                for name in METHODS}
         for name, run in runs.items():
             self.paths[name].show(run)
             self.losses.show(name, run.losses)

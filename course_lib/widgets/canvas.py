@@ -96,7 +96,8 @@ class LiveFigure:
         return picture
 
     def _draw(self, artists: list[Artist]) -> None:
-        for artist in artists:
+        # In z-order, as a full draw would: a marker meant to sit on top of the paths does.
+        for artist in sorted(artists, key=lambda artist: artist.get_zorder()):
             if artist.get_visible():
                 self.figure.draw_artist(artist)
 

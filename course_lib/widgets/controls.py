@@ -43,10 +43,43 @@ def learning_rate(value: float = 0.01, low: float = 1e-4,
     return log_slider("learning rate η", value, low, high)
 
 
+DECAY_MANTISSAS = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+"""1 − β takes these values times each power of ten: six stops a decade, evenly spread in log."""
+
+
+def decay_rates(high: float) -> list[float]:
+    """The values a decay-rate slider stops at: 0, …, 0.9, 0.93, 0.95, …, up to ``high``.
+
+    They are spaced evenly in log(1 − β), so the slider spends as much travel between 0.99
+    and 0.999 (windows of 100 to 1000 steps) as between 0 and 0.9. Each value is rounded to
+    the decimal a learner would type, so ``0.999`` is exactly the literal 0.999.
+    """
+    if not 0 <= high < 1:
+        raise ValueError(f"high must be in [0, 1), got {high!r}")
+    rates = {0.0}
+    for exponent in range(0, 12):
+        for mantissa in DECAY_MANTISSAS:
+            gap = mantissa * 10.0 ** -exponent
+            rate = float(f"{1 - gap:.12g}")
+            if 0 <= rate <= high + 1e-15:
+                rates.add(rate)
+    return sorted(rates)
+
+
 def beta(description: str = "momentum β", value: float = 0.9,
-         high: float = 0.999) -> widgets.FloatSlider:
-    """β in [0, high]: the allowed range of every decay rate is [0, 1)."""
-    return linear_slider(description, value, 0.0, high, 0.01)
+         high: float = 0.999) -> widgets.SelectionSlider:
+    """A decay rate β in [0, high], on a log scale of 1 − β, showing β.
+
+    Every decay rate lives in [0, 1), and what it means is the window 1/(1 − β): a linear
+    slider in steps of 0.01 cannot tell 0.999 from 0.9999. ``value`` itself is always one of
+    the stops, even when it falls between two.
+    """
+    if not 0 <= value <= high:
+        raise ValueError(f"{description}: value must be in [0, {high:g}], got {value!r}")
+    rates = sorted(set(decay_rates(high)) | {float(value)})
+    return widgets.SelectionSlider(options=[(f"{rate:g}", rate) for rate in rates],
+                                   value=float(value), description=description,
+                                   continuous_update=True, style=_STYLE, layout=_LAYOUT)
 
 
 def condition_number(value: float = 10.0) -> widgets.FloatLogSlider:

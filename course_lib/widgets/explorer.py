@@ -4,11 +4,18 @@ An explorer is an ``ipywidgets.VBox``, so a notebook shows it by leaving it as t
 expression of a cell. Moving any control calls :meth:`Explorer.update` with the values of
 all controls, by name; ``update`` moves the figure's artists and returns a :class:`Status`.
 Tests and benchmarks drive an explorer the same way a learner does: by setting
-``explorer.controls[name].value``.
+``explorer.controls[name].value``, by :meth:`Explorer.pick_start` (what a press on the
+landscape does) and by ``explorer.player.play.value`` (what the play button moves).
+
+An explorer with a loss landscape passes it (and its loss panel and number of steps) to
+``Explorer.__init__``: a press or drag on the landscape then sets the start of every path
+(``clicks.StartPicker``) and a player walks the paths step by step (``playback.StepPlayer``).
+Its ``update`` reads the start as ``self.landscape.start.picked`` (None: the default).
 """
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +23,13 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 
 from course_lib.widgets.canvas import LiveFigure
+from course_lib.widgets.clicks import StartPicker
+from course_lib.widgets.playback import StepPlayer
 
 EXPLORERS: dict[str, Callable[..., Explorer]] = {}
+
+COLUMN_WIDTH = "260px"
+"""The narrowest a column of controls gets before the grid wraps to fewer columns."""
 
 
 def register(name: str):
@@ -41,9 +53,11 @@ class Status:
 
     def to_html(self) -> str:
         text = html.escape(self.message)
+        # JupyterLab's theme variables, so the line reads on a light and on a dark page.
         if self.warning:
-            return f'<span style="color:#b00020;font-weight:bold">&#9888; {text}</span>'
-        return f'<span style="color:#333">{text}</span>'
+            return (f'<span style="color:var(--jp-error-color1,#b00020);font-weight:bold">'
+                    f'&#9888; {text}</span>')
+        return f'<span style="color:var(--jp-ui-font-color1,#333)">{text}</span>'
 
 
 class Explorer(widgets.VBox):
@@ -55,22 +69,46 @@ class Explorer(widgets.VBox):
     """
 
     def __init__(self, controls: dict[str, widgets.ValueWidget], figure: LiveFigure,
-                 columns: int = 3):
+                 columns: int = 3, landscape=None, losses=None, steps: int | None = None):
         self.controls = controls
         self.figure = figure
         self.status = widgets.HTML()
         self.last_status = Status()
+        # Columns of at least COLUMN_WIDTH: on a narrow page the controls wrap to fewer.
+        width = f"max({COLUMN_WIDTH}, calc((100% - {columns - 1} * 8px) / {columns}))"
         grid = widgets.GridBox(
             list(controls.values()),
-            layout=widgets.Layout(grid_template_columns=f"repeat({columns}, minmax(0, 1fr))"),
+            layout=widgets.Layout(grid_template_columns=f"repeat(auto-fill, minmax({width}, 1fr))",
+                                  grid_gap="2px 8px"),
         )
-        super().__init__([grid, figure.image, self.status])
+        self.landscape = landscape
+        self.picker = self.player = None
+        rows = [grid]
+        if landscape is not None:
+            self.picker = StartPicker(figure, landscape.ax, self.pick_start)
+            self.player = StepPlayer(steps, landscape, losses, figure.render)
+            rows.append(self.player.bar)
+        super().__init__(rows + [figure.image, self.status])
         for control in controls.values():
             control.observe(self._on_change, names="value")
         self.refresh()
 
     def values(self) -> dict:
         return {name: control.value for name, control in self.controls.items()}
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget, and for a page that cannot show it, the picture and one line.
+
+        JupyterLab renders the widget view only for trusted output with a live model. A saved
+        notebook opened elsewhere (untrusted, on GitHub, in nbviewer, without the widget
+        extension) falls back to the first kind of output it can show: here the figure as
+        it was drawn, then a line saying how to bring it to life, never the widget's repr.
+        """
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["image/jpeg"] = base64.b64encode(bytes(self.figure.image.value)).decode("ascii")
+        bundle["text/plain"] = (f"{type(self).__name__}: an interactive explorer. "
+                                "Run the cell to explore.")
+        return bundle
 
     def set(self, **values) -> Explorer:
         """Move controls by name, as a learner would: ``explorer.set(learning_rate=0.1)``."""
@@ -82,9 +120,18 @@ class Explorer(widgets.VBox):
             self.controls[name].value = value
         return self
 
+    def pick_start(self, point) -> Status:
+        """Start every path at ``point`` (a press on the landscape), and run them again."""
+        if self.landscape is None:
+            raise ValueError("this explorer has no landscape to pick a start on")
+        self.landscape.start.pick(point, self.landscape.problem)
+        return self.refresh()
+
     def refresh(self) -> Status:
         """Recompute from the current control values and publish the new picture."""
         status = self.update(**self.values()) or Status()
+        if self.player is not None:
+            self.player.show()
         self.figure.render()
         self.last_status = status
         self.status.value = status.to_html()

@@ -32,11 +32,15 @@ class ValleyExplorer(Explorer):
                 "steps": controls.steps(steps, MAX_STEPS),
             },
             live,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=steps,
         )
 
     def update(self, learning_rate, condition_number, steps):
         self.landscape.set_problem(_bowl(condition_number))
-        run = _run(learning_rate, condition_number).head(steps)
+        self.player.set_steps(steps)
+        run = _run(learning_rate, condition_number, self.landscape.start.picked).head(steps)
         self.path.show(run)
         self.losses.show("SGD", run.losses)
         limit = 2 / condition_number
@@ -55,10 +59,11 @@ def _bowl(condition_number: float) -> Bowl:
 
 
 @lru_cache(maxsize=256)
-def _run(learning_rate: float, condition_number: float):
-    # One full-length run per (η, κ): the steps slider then only shows more or less of it.
+def _run(learning_rate: float, condition_number: float, start: tuple[float, float] | None):
+    # One full-length run per (η, κ, start): the steps slider then only shows more or less of it.
     problem = _bowl(condition_number)
-    return trajectory(optimizers.SGD(learning_rate=learning_rate), problem, steps=MAX_STEPS)
+    return trajectory(optimizers.SGD(learning_rate=learning_rate), problem, start=start,
+                      steps=MAX_STEPS)
 
 
 @register("gradient_descent")

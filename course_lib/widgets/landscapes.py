@@ -23,6 +23,7 @@ from course_lib.widgets.panels import (
     COLORS,
     GRID,
     PathArtist,
+    StartPoint,
     contour_lines,
     loss_surface,
     paint_shade,
@@ -59,6 +60,8 @@ class SwitchingLandscape:
                                    markeredgecolor="k", linestyle="none")
         live.scenery(self._shade, self._minimum)
         self._surfaces = {name: self._surface(problem) for name, problem in self.problems.items()}
+        self.paths: list[PathArtist] = []
+        self.start = StartPoint(live, ax)
         self.name = None
         self.set_problem(first)
 
@@ -92,6 +95,8 @@ class SwitchingLandscape:
         self._shade.set_extent((x0, x1, y0, y1))
         contours.set_visible(True)
         place_minimum(self._minimum, problem)
+        # A point picked in one window means nothing in another: back to the default start.
+        self.start.reset(problem)
         self.live.scenery_changed()
 
     @property
@@ -100,4 +105,6 @@ class SwitchingLandscape:
         return f"θ₁ from {x0:g} to {x1:g}, θ₂ from {y0:g} to {y1:g}"
 
     def add_path(self, label: str, color: str | None = None, marker: str = "o") -> PathArtist:
-        return PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
+        path = PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
+        self.paths.append(path)
+        return path

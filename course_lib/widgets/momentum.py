@@ -35,9 +35,10 @@ def _key(value: float) -> float:
 
 
 @functools.lru_cache(maxsize=1024)
-def _run(problem: str, learning_rate: float, momentum: float) -> Trajectory:
+def _run(problem: str, learning_rate: float, momentum: float,
+         start: tuple[float, float] | None) -> Trajectory:
     optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=momentum)
-    return trajectory(optimizer, PROBLEMS[problem], steps=STEPS)
+    return trajectory(optimizer, PROBLEMS[problem], start=start, steps=STEPS)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -95,13 +96,17 @@ class MomentumExplorer(Explorer):
                 "problem": controls.dropdown("problem", PROBLEMS, problem),
             },
             live,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=STEPS,
         )
 
     def update(self, learning_rate, momentum, problem):
         learning_rate, momentum = _key(learning_rate), _key(momentum)
         self.landscape.set_problem(problem)
-        runs = {"SGD": _run(problem, learning_rate, 0.0),
-                "Momentum": _run(problem, learning_rate, momentum)}
+        start = self.landscape.start.picked
+        runs = {"SGD": _run(problem, learning_rate, 0.0, start),
+                "Momentum": _run(problem, learning_rate, momentum, start)}
         for label, run in runs.items():
             self.paths[label].show(run)
             self.losses.show(label, run.losses)

@@ -28,10 +28,11 @@ def _key(value: float) -> float:
 
 
 @functools.lru_cache(maxsize=512)
-def _runs(problem: str, learning_rate: float, momentum: float) -> tuple[Trajectory, NesterovRun]:
+def _runs(problem: str, learning_rate: float, momentum: float,
+          start: tuple[float, float] | None) -> tuple[Trajectory, NesterovRun]:
     heavy = trajectory(optimizers.SGD(learning_rate=learning_rate, momentum=momentum),
-                       PROBLEMS[problem], steps=STEPS)
-    return heavy, nesterov_run(PROBLEMS[problem], learning_rate, momentum, STEPS)
+                       PROBLEMS[problem], start=start, steps=STEPS)
+    return heavy, nesterov_run(PROBLEMS[problem], learning_rate, momentum, STEPS, start=start)
 
 
 def _vector(v) -> str:
@@ -71,12 +72,15 @@ class NesterovExplorer(Explorer):
             },
             live,
             columns=4,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=STEPS,
         )
 
     def update(self, learning_rate, momentum, problem, step):
         learning_rate, momentum = _key(learning_rate), _key(momentum)
         self.landscape.set_problem(problem)
-        heavy, nesterov = _runs(problem, learning_rate, momentum)
+        heavy, nesterov = _runs(problem, learning_rate, momentum, self.landscape.start.picked)
         self.paths["Momentum"].show(heavy)
         self.paths["Nesterov"].show(Trajectory(nesterov.points, nesterov.losses,
                                                nesterov.diverged, nesterov.diverged_at))

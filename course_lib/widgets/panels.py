@@ -55,13 +55,42 @@ def place_minimum(marker, problem: Problem) -> None:
         marker.set_data([problem.minimum[0]], [problem.minimum[1]])
 
 
+class StartPoint:
+    """Where every path on a landscape starts: the problem's default, or a point picked on it.
+
+    ``picked`` is None until a learner picks a point, then that point as a tuple, so it can
+    key the explorers' caches of runs; a white dot marks the start in use.
+    """
+
+    def __init__(self, live: LiveFigure, ax: Axes):
+        (self.marker,) = ax.plot([], [], marker="o", markersize=8, color="white",
+                                 markeredgecolor="k", linestyle="none", zorder=4)
+        live.animate(self.marker)
+        self.picked: tuple[float, float] | None = None
+
+    def pick(self, point, problem: Problem) -> None:
+        xy = np.asarray(point, dtype=float) if np.ndim(point) == 1 else np.empty(0)
+        if xy.shape != (2,) or not np.all(np.isfinite(xy)):
+            raise ValueError(f"point must be two finite numbers (θ₁, θ₂), got {point!r}")
+        self.picked = (float(xy[0]), float(xy[1]))
+        self.place(problem)
+
+    def reset(self, problem: Problem) -> None:
+        self.picked = None
+        self.place(problem)
+
+    def place(self, problem: Problem) -> None:
+        x, y = self.picked or problem.default_start
+        self.marker.set_data([x], [y])
+
+
 class LandscapePanel:
     """A 2-D problem drawn as shaded log-loss with contour lines, and paths walked on it.
 
     The surface is scenery: changing the problem (a new condition number, another function)
     costs one contour computation and one draw of the surface, not a full figure redraw, and
     moves that keep the problem cost nothing here. The window is fixed
-    by ``bounds`` (the first problem's by default).
+    by ``bounds`` (the first problem's by default); paths start at ``start``.
     """
 
     def __init__(self, live: LiveFigure, ax: Axes, problem: Problem, bounds=None):
@@ -83,6 +112,8 @@ class LandscapePanel:
         live.scenery(self._shade, self._minimum)
         self._contours = None
         self.problem = None
+        self.paths: list[PathArtist] = []
+        self.start = StartPoint(live, ax)
         self.set_problem(problem)
 
     def set_problem(self, problem: Problem) -> None:
@@ -98,35 +129,77 @@ class LandscapePanel:
         self.live.scenery(self._contours)
         self.live.scenery_changed()
         place_minimum(self._minimum, problem)
+        # The window stays, so a picked start stays too: only the default start moves.
+        self.start.place(problem)
 
     def add_path(self, label: str, color: str | None = None, marker: str = "o") -> PathArtist:
-        return PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
+        path = PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
+        self.paths.append(path)
+        return path
 
 
 class PathArtist:
-    """One optimizer's path: a polyline with small markers, and a cross where it diverged."""
+    """One optimizer's path: a polyline with small markers, and a cross where it diverged.
+
+    ``show`` takes a whole run; ``until(k)`` then draws its first k steps, with a ring on the
+    point reached, so a player can walk the path without the run being computed again.
+    The cross of a run that left for infinity sits where it crossed the window's edge.
+    """
 
     def __init__(self, live: LiveFigure, ax: Axes, label: str, color: str, marker: str):
+        self.ax = ax
+        self.label = label
         (self.line,) = ax.plot([], [], marker=marker, markersize=2.5, linewidth=1.4,
                                color=color, label=label)
         (self.end,) = ax.plot([], [], marker="X", markersize=11, color=color,
                               markeredgecolor="k", linestyle="none")
-        live.animate(self.line, self.end)
+        (self.now,) = ax.plot([], [], marker="o", markersize=9, markerfacecolor="none",
+                              markeredgewidth=2, color=color, linestyle="none")
+        live.animate(self.line, self.end, self.now)
+        self.run: Trajectory | None = None
+        self.step: int | None = None
 
     def show(self, run: Trajectory | None) -> None:
+        self.run = run
+        self.until(self.step)
+
+    def until(self, step: int | None) -> None:
+        """Draw the first ``step`` steps of the run and ring the point reached (None: all)."""
+        self.step = step
+        run = self.run
         if run is None:
-            self.line.set_data([], [])
-            self.end.set_data([], [])
+            for artist in (self.line, self.end, self.now):
+                artist.set_data([], [])
             return
-        self.line.set_data(run.path[:, 0], run.path[:, 1])
-        if run.diverged:
-            self.end.set_data([run.path[-1, 0]], [run.path[-1, 1]])
+        last = len(run.path) - 1 if step is None else min(step, len(run.path) - 1)
+        self.line.set_data(run.path[:last + 1, 0], run.path[:last + 1, 1])
+        if step is None:
+            self.now.set_data([], [])
+        else:
+            self.now.set_data([run.path[last, 0]], [run.path[last, 1]])
+        if run.diverged and (step is None or step >= run.diverged_at):
+            (x0, x1), (y0, y1) = self.ax.get_xlim(), self.ax.get_ylim()
+            self.end.set_data([np.clip(run.path[-1, 0], min(x0, x1), max(x0, x1))],
+                              [np.clip(run.path[-1, 1], min(y0, y1), max(y0, y1))])
         else:
             self.end.set_data([], [])
 
+    def loss_at(self, step: int) -> str:
+        """The loss after ``step`` steps, or where the run failed, in a few characters."""
+        run = self.run
+        if run is None:
+            return "off"
+        if run.diverged and step >= run.diverged_at:
+            return f"diverged at step {run.diverged_at}"
+        return f"{run.losses[min(step, len(run.losses) - 1)]:.3g}"
+
 
 class LossPanel:
-    """Loss against step on a log scale with fixed limits (so the axes never need a redraw)."""
+    """Loss against step on a log scale with fixed limits (so the axes never need a redraw).
+
+    Like :class:`PathArtist`, it keeps each whole curve and ``until(k)`` shows its first k
+    steps, with a dotted line at step k.
+    """
 
     def __init__(self, live: LiveFigure, ax: Axes, max_steps: int, low: float = 1e-8,
                  high: float = 1e3, ylabel: str = "loss − minimum"):
@@ -141,19 +214,38 @@ class LossPanel:
         ax.set_ylabel(ylabel)
         ax.grid(True, which="major", alpha=0.3)
         self.lines = {}
+        self._gaps: dict[str, np.ndarray | None] = {}
+        self.step: int | None = None
+        self.now = ax.axvline(0, color="#555555", linewidth=0.9, linestyle=":", visible=False)
+        live.animate(self.now)
 
     def add_curve(self, label: str, color: str | None = None):
         (line,) = self.ax.plot([], [], color=color or COLORS.get(label, "C0"), linewidth=1.5,
                                label=label)
         self.live.animate(line)
         self.lines[label] = line
+        self._gaps[label] = None
         return line
 
     def show(self, label: str, losses: np.ndarray | None, floor: float = 0.0) -> None:
-        line = self.lines[label]
-        if losses is None:
+        # Clip at the panel's floor so a run that reached the minimum exactly stays on the plot.
+        self._gaps[label] = (None if losses is None
+                             else np.maximum(np.asarray(losses) - floor, self.low))
+        self._draw(label)
+
+    def until(self, step: int | None) -> None:
+        """Show each curve up to ``step`` (None: whole), and mark the step."""
+        self.step = step
+        for label in self.lines:
+            self._draw(label)
+        self.now.set_visible(step is not None)
+        if step is not None:
+            self.now.set_xdata([step, step])
+
+    def _draw(self, label: str) -> None:
+        line, gap = self.lines[label], self._gaps[label]
+        if gap is None:
             line.set_data([], [])
             return
-        # Clip at the panel's floor so a run that reached the minimum exactly stays on the plot.
-        gap = np.maximum(np.asarray(losses) - floor, self.low)
-        line.set_data(np.arange(len(gap)), gap)
+        shown = gap if self.step is None else gap[:self.step + 1]
+        line.set_data(np.arange(len(shown)), shown)

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from course_lib.plots import race
-from course_lib.problems import Trajectory
+from course_lib.problems import Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
@@ -54,6 +54,20 @@ def cached_race(problem_name: str, index: int) -> dict[str, Trajectory]:
         runs[name] = Trajectory(path, problem.value(path), failed >= 0,
                                 failed if failed >= 0 else None)
     return runs
+
+
+@lru_cache(maxsize=64)
+def race_from(problem_name: str, index: int,
+              start: tuple[float, float] | None) -> dict[str, Trajectory]:
+    """The race at ``race.MULTIPLIERS[index]`` from ``start``: the cache for the default
+    start, fresh runs at the same range-test rates from any other."""
+    if start is None:
+        return cached_race(problem_name, index)
+    factor = float(race.MULTIPLIERS[index])
+    problem = race.SURFACES[problem_name]
+    return {name: trajectory(race.make_optimizer(name, factor * rate), problem, start=start,
+                             steps=race.SURFACE_STEPS)
+            for name, rate in cached_rates(problem_name).items()}
 
 
 def cached_rates(problem_name: str) -> dict[str, float]:
@@ -105,24 +119,23 @@ class RaceExplorer(Explorer):
             },
             live,
             columns=4,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=steps,
         )
 
     def update(self, problem, multiplier, steps, **shown):
         self.landscape.set_problem(problem)
+        self.player.set_steps(steps)
         index = multiplier_index(multiplier)
         factor = float(race.MULTIPLIERS[index])
-        runs = {name: run.head(steps) for name, run in cached_race(problem, index).items()}
-        (x0, x1), (y0, y1) = race.SURFACES[problem].bounds
+        runs = {name: run.head(steps) for name, run
+                in race_from(problem, index, self.landscape.start.picked).items()}
         rates = cached_rates(problem)
         for name, run in runs.items():
             visible = run if shown[name] else None
             self.paths[name].show(visible)
             self.losses.show(name, None if visible is None else run.losses)
-            if visible is not None and run.diverged:
-                # The run left for infinity: put its cross where it crossed the window's edge.
-                last = run.path[-1]
-                self.paths[name].end.set_data([np.clip(last[0], x0, x1)],
-                                              [np.clip(last[1], y0, y1)])
 
         racing = [name for name in race.NAMES if shown[name]]
         if not racing:

@@ -51,14 +51,15 @@ def _rmsprop_memory(rho: float) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=256)
-def _adagrad_run(learning_rate: float) -> Trajectory:
-    return trajectory(optimizers.Adagrad(learning_rate=learning_rate), PROBLEM, steps=STEPS)
+def _adagrad_run(learning_rate: float, start: tuple[float, float] | None) -> Trajectory:
+    return trajectory(optimizers.Adagrad(learning_rate=learning_rate), PROBLEM, start=start,
+                      steps=STEPS)
 
 
 @functools.lru_cache(maxsize=1024)
-def _rmsprop_run(learning_rate: float, rho: float) -> Trajectory:
+def _rmsprop_run(learning_rate: float, rho: float, start: tuple[float, float] | None) -> Trajectory:
     optimizer = optimizers.RMSprop(learning_rate=learning_rate, rho=rho)
-    return trajectory(optimizer, PROBLEM, steps=STEPS)
+    return trajectory(optimizer, PROBLEM, start=start, steps=STEPS)
 
 
 def recovery(relative: np.ndarray) -> int | None:
@@ -113,9 +114,12 @@ class RmspropExplorer(Explorer):
         super().__init__(
             {
                 "learning_rate": controls.learning_rate(learning_rate, 1e-3, 1.0),
-                "rho": controls.beta("decay ρ", rho, high=0.999),
+                "rho": controls.beta("decay ρ", rho, high=0.9999),
             },
             live,
+            landscape=self.landscape,
+            losses=self.losses,
+            steps=STEPS,
         )
 
     def update(self, learning_rate, rho):
@@ -126,7 +130,9 @@ class RmspropExplorer(Explorer):
         self.window.set_width(span)
         self.window_text.set_text(f"window 1/(1 − ρ) = {span:.3g} steps")
 
-        runs = {"AdaGrad": _adagrad_run(learning_rate), "RMSProp": _rmsprop_run(learning_rate, rho)}
+        start = self.landscape.start.picked
+        runs = {"AdaGrad": _adagrad_run(learning_rate, start),
+                "RMSProp": _rmsprop_run(learning_rate, rho, start)}
         for label, run in runs.items():
             self.paths[label].show(run)
             self.losses.show(label, run.losses)

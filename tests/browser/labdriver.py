@@ -13,6 +13,8 @@ errors and what state the kernel is in, where scraping the page could only guess
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import os
 import secrets
@@ -294,6 +296,12 @@ def run_all(page, timeout_ms: float = 120_000) -> bool:
     return bool(ok)
 
 
+def save_notebook(page, timeout_ms: float = 30_000) -> None:
+    """Save the open notebook (as Ctrl+S does) and wait until it is saved."""
+    page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(f"() => !{_CURRENT_PANEL}.context.model.dirty", timeout=timeout_ms)
+
+
 def error_outputs(page) -> list[str]:
     """Every error output of the open notebook ('Name: value'), read from the notebook model."""
     return page.evaluate(
@@ -392,6 +400,54 @@ class ExplorerView:
 
     def slider_label(self, index: int) -> str:
         return self.sliders.nth(index).locator(".widget-label").text_content() or ""
+
+    @property
+    def player(self):
+        """The row of the step player (play button, step button, slider, readout), if any."""
+        return self.root.locator(":scope > .widget-hbox:has(.widget-play)")
+
+    def play_button(self):
+        return self.player.locator(".widget-play button").first
+
+    def readout(self) -> str:
+        return self.player.locator(".widget-html").last.text_content() or ""
+
+    def picture(self) -> bytes:
+        """The bytes of the figure the page shows now (its blob, read back from the page)."""
+        encoded = self.image.evaluate(
+            """async img => {
+                const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+                let text = '';
+                for (const byte of bytes) text += String.fromCharCode(byte);
+                return btoa(text);
+            }"""
+        )
+        return base64.b64decode(encoded)
+
+    def page_position(self, column: float, row: float, attempts: int = 10) -> tuple[float, float]:
+        """Where figure pixel (``column``, ``row``) is on the page, the image as displayed.
+
+        The image is scrolled into view first, and again until it stays put: cells above it
+        are laid out as they come into view, which moves it.
+        """
+        measure = """img => { const r = img.getBoundingClientRect();
+                              return {x: r.left, y: r.top, width: r.width, height: r.height,
+                                      natural: [img.naturalWidth, img.naturalHeight]}; }"""
+        box = None
+        for _ in range(attempts):
+            self.image.scroll_into_view_if_needed()
+            self.page.wait_for_timeout(150)
+            now = self.image.evaluate(measure)
+            if box is not None and abs(now["y"] - box["y"]) < 0.5:
+                break
+            box = now
+        width, height = box["natural"]
+        return (box["x"] + column * box["width"] / width,
+                box["y"] + row * box["height"] / height)
+
+    def displayed_scale(self) -> float:
+        """CSS pixels per figure pixel: below 1 when the page is narrower than the figure."""
+        return self.image.evaluate("img => img.getBoundingClientRect().width / img.naturalWidth")
 
 
 def explorers(page) -> list[ExplorerView]:
@@ -604,6 +660,26 @@ def frame_explorer(view: ExplorerView, attempts: int = 6) -> None:
         view.page.wait_for_timeout(250)
         if not moved:
             return
+
+
+LIGHT_THEME, DARK_THEME = "JupyterLab Light", "JupyterLab Dark"
+
+
+@contextlib.contextmanager
+def theme(page, name: str):
+    """Switch JupyterLab to theme ``name`` (as Settings > Theme does), then back to light."""
+    def switch(to: str) -> None:
+        page.evaluate("(theme) => window.jupyterapp.commands.execute('apputils:change-theme', "
+                      "{theme})", to)
+        page.wait_for_function("(theme) => document.body.dataset.jpThemeName === theme", arg=to)
+        # The new stylesheet is applied a frame or two after the attribute changes.
+        page.wait_for_timeout(300)
+
+    switch(name)
+    try:
+        yield
+    finally:
+        switch(LIGHT_THEME)
 
 
 def close_notebooks(page, lab: JupyterLab) -> None:

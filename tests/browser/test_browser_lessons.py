@@ -1,8 +1,9 @@
 """Every lesson, run in a real JupyterLab the way a learner runs it.
 
 For each ``notebooks/NN_*.ipynb``: open it, Run All, and require no error output, no
-traceback and no widget that failed to display. A screenshot of the first explorer as it
-first appears goes to ``artifacts/screenshots/NN_name.png``. Then every explorer must
+traceback and no widget that failed to display. Screenshots of the first explorer as it
+first appears go to ``artifacts/screenshots/NN_name.png`` (JupyterLab's light theme) and
+``NN_name_dark.png`` (its dark theme). Then every explorer must
 answer its controls: arrow keys on each slider's handle, and a mouse drag of the first
 one, must each replace the figure, which must then stop changing (an explorer with no
 slider must redraw for another option of its first dropdown).
@@ -53,6 +54,9 @@ def test_lesson_runs_and_its_explorers_answer(lesson, page, lab, screenshots):
     # The picture a learner meets: the first explorer as Run All left it.
     labdriver.frame_explorer(views[0])
     page.screenshot(path=str(screenshots / f"{lesson.stem}.png"))
+    with labdriver.theme(page, labdriver.DARK_THEME):
+        labdriver.frame_explorer(views[0])
+        page.screenshot(path=str(screenshots / f"{lesson.stem}_dark.png"))
 
     for view in views:
         assert view.sliders.count() or view.dropdowns.count(), f"{view.name} has no control"

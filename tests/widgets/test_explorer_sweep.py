@@ -3,7 +3,7 @@
 import pytest
 
 from course_lib.widgets import EXPLORERS, Status
-from course_lib.widgets.sweep import control_grid, sweep
+from course_lib.widgets.sweep import CLICK, PLAY, control_grid, sweep
 
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 
@@ -33,3 +33,15 @@ def test_every_control_changes_the_picture_and_never_raises(explorer):
     for name, control in explorer.controls.items():
         if len(control_grid(control)) > 1:
             assert len(pictures.get(name, ())) >= 2, f"moving {name!r} never changed the figure"
+    if explorer.landscape is not None:
+        for name in (CLICK, PLAY):
+            assert len(pictures.get(name, ())) >= 2, f"{name!r} never changed the figure"
+
+
+def test_the_sweep_leaves_the_explorer_as_it_found_it(explorer):
+    before = explorer.values()
+    list(sweep(explorer, points=3))
+    assert explorer.values() == before
+    if explorer.landscape is not None:
+        assert explorer.landscape.start.picked is None
+        assert explorer.player.step == explorer.player.steps
