@@ -148,15 +148,17 @@ class Jail:
                 out += ["--symlink", os.readlink(folder), folder]
             elif os.path.isdir(folder):
                 out += ["--ro-bind", folder, folder]
+        # The private /tmp is mounted before the views: a course or venv that lives under
+        # /tmp (a CI clone, say) stays visible on top of it instead of being hidden.
+        out += ["--size", str(SCRATCH_BYTES), "--perms", "1777", "--tmpfs", SCRATCH]
         # bubblewrap would make the folders leading to a view readable by root alone.
         for folder in sorted({str(parent) for view in self.views
-                              for parent in Path(view).parents if parent != Path("/")}):
+                              for parent in Path(view).parents
+                              if parent not in (Path("/"), Path(SCRATCH))}):
             out += ["--perms", "0755", "--dir", folder]
         for view in self.views:
             out += ["--ro-bind", view, view]
-        out += ["--proc", "/proc", "--dev", "/dev",
-                "--size", str(SCRATCH_BYTES), "--perms", "1777", "--tmpfs", SCRATCH,
-                "--chdir", SCRATCH]
+        out += ["--proc", "/proc", "--dev", "/dev", "--chdir", SCRATCH]
         if info_fd is not None:
             out += ["--info-fd", str(info_fd)]
         if uid is not None:

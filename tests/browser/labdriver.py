@@ -528,12 +528,27 @@ def choose_next_option(view: ExplorerView, index: int) -> str:
     return select.evaluate("node => node.options[node.selectedIndex].text")
 
 
+def settled_box(element, tries: int = 40) -> dict:
+    """The element scrolled into view and its box once the page stops moving under it.
+
+    Notebook 7 lays out cells lazily: cells above an element that scrolled into view can
+    still grow, shifting it, so a press at the first box it reports may land on a cell
+    above (seen: a drag that selected a paragraph's text instead of moving the slider)."""
+    box = None
+    for _ in range(tries):
+        element.scroll_into_view_if_needed()
+        again = element.bounding_box()
+        if again is not None and again == box:
+            return box
+        box = again
+        element.page.wait_for_timeout(50)
+    raise AssertionError(f"the element never stopped moving (last box {box})")
+
+
 def drag_slider(view: ExplorerView, index: int, pixels: float = 60.0) -> None:
     """Press the mouse on a slider handle and drag it sideways, in small moves, then release."""
     direction = 1 if arrow_with_room(view, index) == "ArrowRight" else -1
-    handle = view.handle(index)
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
+    box = settled_box(view.handle(index))
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     mouse = view.page.mouse
     mouse.move(x, y)

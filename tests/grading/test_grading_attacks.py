@@ -14,6 +14,7 @@ import io
 import os
 import socket
 import stat
+import subprocess
 import threading
 import time
 from contextlib import redirect_stderr, redirect_stdout
@@ -492,3 +493,31 @@ def test_whatever_fails_on_one_learner_is_a_note_on_their_row_and_the_others_are
         assert says in rows[learner]["notes"], (learner, rows[learner]["notes"])
         assert says in " ".join(lines), learner
         assert says in (out / rows[learner]["feedback"]).read_text().replace("\\", ""), learner
+
+
+def test_a_course_that_lives_under_tmp_is_still_seen_inside_the_sandbox(tmp_path):
+    # CI clones the course into a folder that may sit under /tmp; the sandbox's private /tmp
+    # must not hide it (it did: "setpriv: failed to execute /tmp/…/.venv/bin/python").
+    import sys
+    import tempfile
+
+    from course_lib.grading.jail import Jail
+
+    with tempfile.TemporaryDirectory(dir="/tmp") as under_tmp:
+        module = Path(under_tmp) / "course" / "probe_module.py"
+        module.parent.mkdir()
+        module.write_text("print('seen from', __file__)\n")
+        module.parent.chmod(0o755)
+        jail = Jail.find()
+        jail.views = (*jail.views, str(module.parent))
+        with jail.user() as uid:
+            done = subprocess.run(jail.command([sys.executable, str(module)], uid),
+                                  capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == f"seen from {module}"
+        # Its own /tmp is still private: the folder beside the course is not there.
+        with jail.user() as uid:
+            done = subprocess.run(jail.command([sys.executable, "-c",
+                                                f"import os; print(os.listdir({under_tmp!r}))"],
+                                               uid), capture_output=True, text=True, timeout=60)
+        assert done.stdout.strip() == "['course']"
