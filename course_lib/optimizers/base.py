@@ -29,6 +29,7 @@ import inspect
 import math
 import numbers
 import os
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -145,6 +146,37 @@ class Optimizer:
         self._check_slots_fit(params, names)
         for g, name in zip(grads, names, strict=True):
             _check_finite(g, "grads" + name)
+        self._step(grads, params)
+
+    def stepper(self, params: np.ndarray) -> Callable[[np.ndarray], None]:
+        """``step(g)``, the same as ``apply(g, params)``, for a loop that moves one small
+        parameter many times, such as a point walking a 2-D surface.
+
+        On two numbers the checks cost more than the formula, so ``params`` is
+        checked here, once per run, and ``step`` checks only that ``g`` has the
+        shape and dtype of ``params``. The caller makes sure each ``g`` is
+        finite before the step (``course_lib.problems.trajectory`` does, to end
+        a diverging run instead of raising). The numbers are those of ``apply``.
+        """
+        if type(self).apply is not Optimizer.apply:
+            # A subclass that changed apply must see every step.
+            return functools.partial(self.apply, params=params)
+        _check_float_array(params, "params")
+        if not params.flags.writeable:
+            raise ValueError("params is read-only; the optimizer updates it in place")
+        self._check_slots_fit([params], [""])
+        shape, dtype = params.shape, params.dtype
+
+        def step(g: np.ndarray) -> None:
+            if not (isinstance(g, np.ndarray) and g.shape == shape and g.dtype == dtype):
+                raise ValueError(f"each gradient must be an array of shape {shape} and dtype "
+                                 f"{dtype}, like params; got {g!r}")
+            self._step([g], [params])
+
+        return step
+
+    def _step(self, grads, params) -> None:
+        """The step itself, on inputs already checked."""
         learning_rate = self.current_learning_rate
         self._build(params)
         # Python floats: NumPy converts them to each parameter's dtype, so a float32

@@ -16,10 +16,24 @@ _LAYOUT = widgets.Layout(width="auto")
 
 def log_slider(description: str, value: float, low: float, high: float,
                steps_per_decade: int = 8) -> widgets.FloatLogSlider:
-    """A slider over ``[low, high]`` spaced evenly in log10, for rates and ε."""
-    lo, hi = math.log10(low), math.log10(high)
+    """A slider over ``[low, high]`` spaced evenly in log10, for rates and ε.
+
+    The browser snaps the handle to the nearest stop and sends that back, so a value
+    between two stops would be shown and run as its neighbour (0.2 as 0.178). The stops are
+    therefore counted from ``value`` itself, ``steps_per_decade`` a decade either way; the
+    ends are the outermost stops inside ``[low, high]``.
+    """
+    if not 0 < low <= value <= high:
+        raise ValueError(f"{description}: value must be in [{low:g}, {high:g}] with low > 0, "
+                         f"got {value!r}")
+    step = 1 / steps_per_decade
+    centre, lo, hi = math.log10(value), math.log10(low), math.log10(high)
+    # The small slack keeps a stop that lands on an end up to rounding, such as 10⁻⁴ from 10⁻².
+    below = math.floor((centre - lo) * steps_per_decade + 1e-9)
+    above = math.floor((hi - centre) * steps_per_decade + 1e-9)
     return widgets.FloatLogSlider(
-        value=value, base=10, min=lo, max=hi, step=1 / steps_per_decade,
+        value=value, base=10, min=max(lo, centre - below * step),
+        max=min(hi, centre + above * step), step=step,
         description=description, readout_format=".2g", style=_STYLE, layout=_LAYOUT,
     )
 
