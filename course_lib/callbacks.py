@@ -22,11 +22,11 @@ the hardest bug to see in a lesson.
 from __future__ import annotations
 
 import inspect
-import math
-import numbers
 from collections.abc import Callable
 
 import numpy as np
+
+from course_lib.validation import choice, flag, integer, number
 
 
 class Callback:
@@ -88,15 +88,9 @@ def _float_learning_rate(optimizer, caller: str) -> float:
     return float(rate)
 
 
-def _checked_rate(value, caller: str) -> float:
-    zero_d_array = isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
-    if isinstance(value, bool) or not (isinstance(value, numbers.Real) or zero_d_array):
-        raise ValueError(f"{caller}: the schedule must return a real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{caller}: the schedule returned {value!r}; "
-                         "a learning rate is finite and >= 0")
-    return value
+def _scheduled_rate(value, caller: str) -> float:
+    """The rate a schedule returned, checked as any learning rate is; the message says who."""
+    return number(value, f"{caller}: the learning rate the schedule returned", low=0)
 
 
 def _takes_learning_rate(schedule: Callable) -> bool | None:
@@ -149,7 +143,7 @@ class LearningRateScheduler(Callback):
             new_rate = self.schedule(epoch, current)
         else:
             new_rate = self.schedule(epoch)
-        optimizer.learning_rate = _checked_rate(new_rate, "LearningRateScheduler")
+        optimizer.learning_rate = _scheduled_rate(new_rate, "LearningRateScheduler")
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate "
                   f"to {new_rate}.")
@@ -176,7 +170,7 @@ class BatchScheduler(Callback):
     def on_train_batch_begin(self, batch: int, logs=None) -> None:
         optimizer = self.model.optimizer
         step = optimizer.iterations
-        optimizer.learning_rate = _checked_rate(self.schedule(step), "BatchScheduler")
+        optimizer.learning_rate = _scheduled_rate(self.schedule(step), "BatchScheduler")
         if hasattr(self.schedule, "momentum") and hasattr(optimizer, "momentum"):
             optimizer.momentum = float(self.schedule.momentum(step))
 
@@ -192,14 +186,12 @@ class _Monitor:
     def __init__(self, monitor: str, mode: str, min_delta: float, caller: str):
         if not isinstance(monitor, str):
             raise TypeError(f"monitor must be the name of a logged quantity, got {monitor!r}")
-        if mode not in ("auto", "min", "max"):
-            raise ValueError(f"mode must be 'auto', 'min' or 'max', got {mode!r}")
-        if not isinstance(min_delta, numbers.Real) or not math.isfinite(min_delta):
-            raise ValueError(f"min_delta must be a finite number, got {min_delta!r}")
+        choice(mode, "mode", ("auto", "min", "max"))
+        min_delta = number(min_delta, "min_delta")
         self.monitor = monitor
         self.caller = caller
         self.maximize = mode == "max" or (mode == "auto" and "acc" in monitor)
-        self.min_delta = abs(float(min_delta))
+        self.min_delta = abs(min_delta)
         self.worst = -np.inf if self.maximize else np.inf
 
     def is_improvement(self, current: float, best: float) -> bool:
@@ -215,12 +207,6 @@ class _Monitor:
                 f"{sorted(logs)}; pass validation_data to fit, or monitor one of those"
             )
         return float(logs[self.monitor])
-
-
-def _check_count(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-    return int(value)
 
 
 class ReduceLROnPlateau(Callback):
@@ -253,20 +239,20 @@ class ReduceLROnPlateau(Callback):
         cooldown: int = 0,
         min_lr: float = 0.0,
     ):
-        if not isinstance(factor, numbers.Real) or not 0 <= factor < 1:
-            raise ValueError(f"factor must be in [0, 1) (the rate is multiplied by it), "
-                             f"got {factor!r}")
-        if not isinstance(min_lr, numbers.Real) or not math.isfinite(min_lr) or min_lr < 0:
-            raise ValueError(f"min_lr must be a finite number >= 0, got {min_lr!r}")
+        # The rate is multiplied by factor, so 1 or more would never reduce it.
+        factor = number(factor, "factor", low=0, high=1, high_inclusive=False)
+        min_lr = number(min_lr, "min_lr", low=0)
+        patience = integer(patience, "patience", low=0)
+        cooldown = integer(cooldown, "cooldown", low=0)
         self._monitor = _Monitor(monitor, mode, min_delta, "ReduceLROnPlateau")
         self.monitor = monitor
-        self.factor = float(factor)
-        self.patience = _check_count("patience", patience)
+        self.factor = factor
+        self.patience = patience
         self.verbose = verbose
         self.mode = mode
         self.min_delta = self._monitor.min_delta
-        self.cooldown = _check_count("cooldown", cooldown)
-        self.min_lr = float(min_lr)
+        self.cooldown = cooldown
+        self.min_lr = min_lr
         self._reset()
 
     def _reset(self) -> None:
@@ -330,17 +316,19 @@ class EarlyStopping(Callback):
         restore_best_weights: bool = False,
         start_from_epoch: int = 0,
     ):
+        if baseline is not None:
+            baseline = number(baseline, "baseline")
+        patience = integer(patience, "patience", low=0)
+        start_from_epoch = integer(start_from_epoch, "start_from_epoch", low=0)
         self._monitor = _Monitor(monitor, mode, min_delta, "EarlyStopping")
-        if baseline is not None and not isinstance(baseline, numbers.Real):
-            raise ValueError(f"baseline must be None or a number, got {baseline!r}")
         self.monitor = monitor
         self.min_delta = self._monitor.min_delta
-        self.patience = _check_count("patience", patience)
+        self.patience = patience
         self.verbose = verbose
         self.mode = mode
         self.baseline = baseline
-        self.restore_best_weights = bool(restore_best_weights)
-        self.start_from_epoch = _check_count("start_from_epoch", start_from_epoch)
+        self.restore_best_weights = flag(restore_best_weights, "restore_best_weights")
+        self.start_from_epoch = start_from_epoch
         self.on_train_begin()
 
     def on_train_begin(self, logs=None) -> None:

@@ -16,46 +16,16 @@ the optimizer and rebuilt exactly.
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
-
-def _number(value, name: str, *, low: float = -math.inf, low_inclusive: bool = True,
-            high: float = math.inf, high_inclusive: bool = True) -> float:
-    """``value`` as a float, or an error that names the argument and its range."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    above = value >= low if low_inclusive else value > low
-    below = value <= high if high_inclusive else value < high
-    if not (math.isfinite(value) and above and below):
-        if high == math.inf:
-            allowed = f"a finite number {'>=' if low_inclusive else '>'} {low:g}"
-        else:
-            left = "[" if low_inclusive else "("
-            right = "]" if high_inclusive else ")"
-            allowed = f"in {left}{low:g}, {high:g}{right}"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}")
-    return float(value)
-
-
-def _whole_number(value, name: str, *, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+from course_lib.validation import choice, finite_array, flag, integer, number
 
 
 def _steps(step) -> np.ndarray:
     """The step (or array of steps) as float64, checked to be finite and >= 0."""
-    if isinstance(step, bool):
-        raise TypeError(f"step must be a number or an array of numbers, got {step!r}")
-    try:
-        steps = np.asarray(step, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"step must be a number or an array of numbers, got {step!r}") from None
-    if not np.all(np.isfinite(steps)) or np.any(steps < 0):
-        raise ValueError(f"step must be finite and >= 0, got {step!r}")
+    steps = finite_array(step, "step")
+    if np.any(steps < 0):
+        raise ValueError(f"step must be >= 0, got {steps.min():g}")
     return steps
 
 
@@ -96,13 +66,11 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float,
                  staircase: bool = False):
-        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+        self.initial_learning_rate = number(initial_learning_rate, "initial_learning_rate",
                                              low=0, low_inclusive=False)
-        self.decay_steps = _number(decay_steps, "decay_steps", low=0, low_inclusive=False)
-        self.decay_rate = _number(decay_rate, "decay_rate", low=0, low_inclusive=False)
-        if not isinstance(staircase, bool):
-            raise TypeError(f"staircase must be True or False, got {staircase!r}")
-        self.staircase = staircase
+        self.decay_steps = number(decay_steps, "decay_steps", low=0, low_inclusive=False)
+        self.decay_rate = number(decay_rate, "decay_rate", low=0, low_inclusive=False)
+        self.staircase = flag(staircase, "staircase")
 
     def _rate(self, step):
         periods = step / self.decay_steps
@@ -129,13 +97,11 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float,
                  staircase: bool = False):
-        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+        self.initial_learning_rate = number(initial_learning_rate, "initial_learning_rate",
                                              low=0, low_inclusive=False)
-        self.decay_steps = _number(decay_steps, "decay_steps", low=0, low_inclusive=False)
-        self.decay_rate = _number(decay_rate, "decay_rate", low=0)
-        if not isinstance(staircase, bool):
-            raise TypeError(f"staircase must be True or False, got {staircase!r}")
-        self.staircase = staircase
+        self.decay_steps = number(decay_steps, "decay_steps", low=0, low_inclusive=False)
+        self.decay_rate = number(decay_rate, "decay_rate", low=0)
+        self.staircase = flag(staircase, "staircase")
 
     def _rate(self, step):
         periods = step / self.decay_steps
@@ -162,10 +128,10 @@ class PowerDecay(LearningRateSchedule):
     """
 
     def __init__(self, initial_learning_rate: float, steps: float, power: float = 1.0):
-        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+        self.initial_learning_rate = number(initial_learning_rate, "initial_learning_rate",
                                              low=0, low_inclusive=False)
-        self.steps = _number(steps, "steps", low=0, low_inclusive=False)
-        self.power = _number(power, "power", low=0)
+        self.steps = number(steps, "steps", low=0, low_inclusive=False)
+        self.power = number(power, "power", low=0)
 
     def _rate(self, step):
         return self.initial_learning_rate / (1 + step / self.steps) ** self.power
@@ -188,8 +154,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     """
 
     def __init__(self, boundaries, values):
-        self.boundaries = [_number(b, f"boundaries[{i}]", low=0) for i, b in enumerate(boundaries)]
-        self.values = [_number(v, f"values[{i}]", low=0) for i, v in enumerate(values)]
+        self.boundaries = [number(b, f"boundaries[{i}]", low=0) for i, b in enumerate(boundaries)]
+        self.values = [number(v, f"values[{i}]", low=0) for i, v in enumerate(values)]
         if len(self.values) != len(self.boundaries) + 1:
             raise ValueError(
                 f"values must have len(boundaries) + 1 = {len(self.boundaries) + 1} entries, "
@@ -221,13 +187,13 @@ class CosineDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: float, alpha: float = 0.0,
                  warmup_target: float | None = None, warmup_steps: float = 0):
-        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate", low=0)
-        self.decay_steps = _number(decay_steps, "decay_steps", low=0, low_inclusive=False)
-        self.alpha = _number(alpha, "alpha", low=0, high=1)
+        self.initial_learning_rate = number(initial_learning_rate, "initial_learning_rate", low=0)
+        self.decay_steps = number(decay_steps, "decay_steps", low=0, low_inclusive=False)
+        self.alpha = number(alpha, "alpha", low=0, high=1)
         self.warmup_target = (
-            None if warmup_target is None else _number(warmup_target, "warmup_target", low=0)
+            None if warmup_target is None else number(warmup_target, "warmup_target", low=0)
         )
-        self.warmup_steps = _number(warmup_steps, "warmup_steps", low=0)
+        self.warmup_steps = number(warmup_steps, "warmup_steps", low=0)
 
     def _rate(self, step):
         if self.warmup_target is None:
@@ -274,24 +240,24 @@ class OneCycle(LearningRateSchedule):
                  initial_learning_rate: float | None = None,
                  final_learning_rate: float | None = None, annihilation_fraction: float = 0.1,
                  max_momentum: float = 0.95, min_momentum: float = 0.85):
-        self.total_steps = _whole_number(total_steps, "total_steps", low=1)
-        self.max_learning_rate = _number(max_learning_rate, "max_learning_rate",
+        self.total_steps = integer(total_steps, "total_steps", low=1)
+        self.max_learning_rate = number(max_learning_rate, "max_learning_rate",
                                          low=0, low_inclusive=False)
         if initial_learning_rate is None:
             initial_learning_rate = self.max_learning_rate / 10
-        self.initial_learning_rate = _number(initial_learning_rate, "initial_learning_rate",
+        self.initial_learning_rate = number(initial_learning_rate, "initial_learning_rate",
                                              low=0, low_inclusive=False,
                                              high=self.max_learning_rate)
         if final_learning_rate is None:
             final_learning_rate = self.initial_learning_rate / 1000
-        self.final_learning_rate = _number(final_learning_rate, "final_learning_rate",
+        self.final_learning_rate = number(final_learning_rate, "final_learning_rate",
                                            low=0, high=self.initial_learning_rate)
-        self.annihilation_fraction = _number(annihilation_fraction, "annihilation_fraction",
+        self.annihilation_fraction = number(annihilation_fraction, "annihilation_fraction",
                                              low=0, low_inclusive=False,
                                              high=1, high_inclusive=False)
-        self.max_momentum = _number(max_momentum, "max_momentum", low=0, high=1,
+        self.max_momentum = number(max_momentum, "max_momentum", low=0, high=1,
                                     high_inclusive=False)
-        self.min_momentum = _number(min_momentum, "min_momentum", low=0, high=self.max_momentum)
+        self.min_momentum = number(min_momentum, "min_momentum", low=0, high=self.max_momentum)
 
     @property
     def cycle_steps(self) -> float:
@@ -348,8 +314,5 @@ def deserialize(data: dict) -> LearningRateSchedule:
     """Rebuild a schedule from what ``serialize`` wrote."""
     if not isinstance(data, dict) or set(data) != {"class_name", "config"}:
         raise ValueError(f"data must be a dict with 'class_name' and 'config', got {data!r}")
-    if data["class_name"] not in SCHEDULES:
-        raise ValueError(
-            f"class_name must be one of {sorted(SCHEDULES)}, got {data['class_name']!r}"
-        )
+    choice(data["class_name"], "class_name", SCHEDULES)
     return SCHEDULES[data["class_name"]].from_config(data["config"])

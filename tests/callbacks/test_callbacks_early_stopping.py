@@ -3,6 +3,8 @@ first, and the weights snapshotted at every epoch end, so each expectation is de
 from Keras 3's rule: at each epoch end wait += 1; an improvement (current < best − min_delta)
 sets best and, if the baseline is beaten too, wait = 0; otherwise stop once wait >= patience."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -120,7 +122,13 @@ def test_missing_monitor_is_an_error():
         model.fit(data.X_train, data.y_train, epochs=1, callbacks=[EarlyStopping()])
 
 
-@pytest.mark.parametrize("kwargs", [{"patience": -1}, {"start_from_epoch": 0.5}, {"mode": "up"}])
-def test_bad_arguments(kwargs):
-    with pytest.raises(ValueError, match=next(iter(kwargs))):
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"patience": -1}, ValueError, "patience must be an integer >= 0, got -1"),
+    ({"start_from_epoch": 0.5}, TypeError, "start_from_epoch must be an integer >= 0, got 0.5"),
+    ({"mode": "up"}, ValueError, "mode must be one of ['auto', 'max', 'min'], got 'up'"),
+    ({"baseline": float("nan")}, ValueError, "baseline must be a finite number, got nan"),
+    ({"restore_best_weights": 1}, TypeError, "restore_best_weights must be True or False, got 1"),
+])
+def test_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
         EarlyStopping(**kwargs)

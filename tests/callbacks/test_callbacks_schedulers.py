@@ -2,6 +2,7 @@
 The expected rates are computed in the test from the schedule's own formula."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -108,10 +109,17 @@ def test_unreadable_signature_falls_back_to_one_argument_like_keras():
     assert history.history["learning_rate"] == [0.2, 0.1]
 
 
-@pytest.mark.parametrize("bad", [None, float("nan"), -0.1, "0.1", math.inf])
-def test_a_bad_rate_from_the_schedule_is_a_clear_error(bad):
-    with pytest.raises(ValueError, match="LearningRateScheduler"):
-        _fit(_model(SGD(learning_rate=0.1)), [LearningRateScheduler(lambda epoch: bad)], epochs=1)
+@pytest.mark.parametrize(("bad", "error"), [(None, TypeError), (float("nan"), ValueError),
+                                            (-0.1, ValueError), ("0.1", TypeError),
+                                            (math.inf, ValueError)])
+def test_a_bad_rate_from_the_schedule_is_a_clear_error(bad, error):
+    message = ("LearningRateScheduler: the learning rate the schedule returned must be "
+               f"a finite number >= 0, got {bad!r}")
+    optimizer = SGD(learning_rate=0.1)
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
+        _fit(_model(optimizer), [LearningRateScheduler(lambda epoch: bad)], epochs=1)
+    # The bad rate never reached the optimizer.
+    assert optimizer.learning_rate == 0.1
 
 
 def test_schedule_must_be_callable():
