@@ -110,7 +110,8 @@ def test_piecewise_with_no_boundaries_is_constant():
     [
         ([10, 20], [1.0, 0.5], r"values must have len\(boundaries\) \+ 1 = 3 entries, got 2"),
         ([10], [1.0, 0.5, 0.1], "values must have"),
-        ([20, 10], [1.0, 0.5, 0.1], r"boundaries must be strictly increasing, got \[20\.0, 10\.0\]"),
+        ([20, 10], [1.0, 0.5, 0.1],
+         r"boundaries must be strictly increasing, got \[20\.0, 10\.0\]"),
         ([10, 10], [1.0, 0.5, 0.1], "strictly increasing"),
         ([10], [1.0, -0.5], r"^values\[1\] must be a finite number >= 0, got -0\.5$"),
         ([math.nan], [1.0, 0.5], r"^boundaries\[0\] must be a finite number >= 0, got nan$"),
