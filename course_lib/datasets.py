@@ -18,12 +18,13 @@ a blink. They come split 60/20/20 in the same way.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from course_lib.validation import choice, integer, number
 
 DIGITS_FILE = Path(__file__).parent / "data" / "digits.npz"
 COURSE_SEED = 42
@@ -48,12 +49,6 @@ class DataSplit:
     def __repr__(self) -> str:
         return (f"DataSplit({self.description!r}: train {self.X_train.shape}, "
                 f"valid {self.X_valid.shape}, test {self.X_test.shape}, {self.n_classes} classes)")
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-    return int(seed)
 
 
 def _quota(labels: np.ndarray, size: int) -> np.ndarray:
@@ -102,9 +97,8 @@ def load_digits_split(seed: int = 42, scaling: str = "unit") -> DataSplit:
     pixel by pixel (pixels that are constant in the training set are only centred). Validation
     and test data use the training statistics: they must not leak into training.
     """
-    seed = _check_seed(seed)
-    if scaling not in SCALINGS:
-        raise ValueError(f"scaling must be one of {SCALINGS}, got {scaling!r}")
+    seed = integer(seed, "seed", low=0)
+    choice(scaling, "scaling", SCALINGS)
     digits = _digits()
     X = digits["pixels"].astype(np.float64)
     y = digits["labels"].astype(np.intp)
@@ -128,14 +122,9 @@ def load_digits_split(seed: int = 42, scaling: str = "unit") -> DataSplit:
     )
 
 
-def _check_synthetic(n_samples, noise, n_classes: int):
-    if isinstance(n_samples, bool) or not isinstance(n_samples, numbers.Integral):
-        raise ValueError(f"n_samples must be an integer, got {n_samples!r}")
+def _check_synthetic(n_samples, noise, n_classes: int) -> tuple[int, float]:
     # Ten examples per class keep every class in all three parts of a stratified split.
-    if n_samples < 10 * n_classes:
-        raise ValueError(f"n_samples must be at least {10 * n_classes}, got {n_samples}")
-    if not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    return integer(n_samples, "n_samples", low=10 * n_classes), number(noise, "noise", low=0)
 
 
 def _class_sizes(n_samples: int, n_classes: int) -> list[int]:
@@ -154,8 +143,8 @@ def make_moons(n_samples: int = 300, noise: float = 0.2, seed: int = 0) -> DataS
     Class 0 lies on (cos t, sin t), class 1 on (1 − cos t, 1/2 − sin t), t uniform in [0, π],
     plus Gaussian noise of standard deviation `noise` on both coordinates.
     """
-    _check_synthetic(n_samples, noise, 2)
-    seed = _check_seed(seed)
+    n_samples, noise = _check_synthetic(n_samples, noise, 2)
+    seed = integer(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     upper, lower = _class_sizes(n_samples, 2)
     t_upper = rng.uniform(0.0, np.pi, upper)
@@ -176,12 +165,10 @@ def make_spirals(n_samples: int = 300, n_classes: int = 3, noise: float = 0.2,
     Arm k is r(t) · (cos θ, sin θ) with r = t, θ = 2πk / n_classes + 2π·turns·t + noise·N(0, 1),
     t uniform in [0, 1]: the noise jitters the angle, so the arms blur more far from the centre.
     """
-    if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 2:
-        raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
-    _check_synthetic(n_samples, noise, n_classes)
-    if not isinstance(turns, numbers.Real) or not np.isfinite(turns) or turns <= 0:
-        raise ValueError(f"turns must be a finite number > 0, got {turns!r}")
-    seed = _check_seed(seed)
+    n_classes = integer(n_classes, "n_classes", low=2)
+    n_samples, noise = _check_synthetic(n_samples, noise, n_classes)
+    turns = number(turns, "turns", low=0, low_inclusive=False)
+    seed = integer(seed, "seed", low=0)
     rng = np.random.default_rng(seed)
     sizes = _class_sizes(n_samples, n_classes)
     y = np.repeat(np.arange(n_classes), sizes).astype(np.intp)

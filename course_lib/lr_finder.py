@@ -17,12 +17,12 @@ peak (on the digits MLP a 1cycle peaking there ends at chance accuracy, lesson 9
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from course_lib.nn.threads import single_threaded_blas
+from course_lib.validation import integer, number
 
 SUGGESTION_RULE = "one tenth of the learning rate at which the recorded batch loss was lowest"
 
@@ -63,19 +63,6 @@ class _Sweep:
         return float(self.rates[int(step) - self.first_step])
 
 
-def _positive(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0 \
-            or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
-
-
-def _count(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def find_learning_rate(model, X, y, min_lr: float = 1e-5, max_lr: float = 10.0,
                        steps: int | None = None, epochs: int = 1, batch_size: int = 32,
                        explosion_factor: float = 4.0, seed: int = 0) -> LearningRateFinderResult:
@@ -94,15 +81,11 @@ def find_learning_rate(model, X, y, min_lr: float = 1e-5, max_lr: float = 10.0,
     """
     if model.optimizer is None:
         raise RuntimeError("compile the model (model.compile(optimizer=...)) before the range test")
-    min_lr = _positive("min_lr", min_lr)
-    max_lr = _positive("max_lr", max_lr)
-    if max_lr <= min_lr:
-        raise ValueError(f"max_lr must be larger than min_lr, got min_lr={min_lr}, max_lr={max_lr}")
-    batch_size = _count("batch_size", batch_size, 1)
-    explosion_factor = _positive("explosion_factor", explosion_factor)
-    if explosion_factor <= 1:
-        raise ValueError(f"explosion_factor must be > 1, got {explosion_factor}")
-    seed = _count("seed", seed, 0)
+    min_lr = number(min_lr, "min_lr", low=0, low_inclusive=False)
+    max_lr = number(max_lr, "max_lr", low=min_lr, low_inclusive=False)
+    batch_size = integer(batch_size, "batch_size", low=1)
+    explosion_factor = number(explosion_factor, "explosion_factor", low=1, low_inclusive=False)
+    seed = integer(seed, "seed", low=0)
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim != 2 or y.shape != (len(X),) or len(X) == 0:
@@ -110,8 +93,8 @@ def find_learning_rate(model, X, y, min_lr: float = 1e-5, max_lr: float = 10.0,
                          f"got shapes {X.shape} and {y.shape}")
     batches_per_epoch = -(-len(X) // batch_size)
     if steps is None:
-        steps = _count("epochs", epochs, 1) * batches_per_epoch
-    steps = _count("steps", steps, 2)
+        steps = integer(epochs, "epochs", low=1) * batches_per_epoch
+    steps = integer(steps, "steps", low=2)
     rates = min_lr * (max_lr / min_lr) ** (np.arange(steps) / (steps - 1))
 
     if not model.built:

@@ -1,4 +1,5 @@
-"""The two activations the small network uses: ReLU in the hidden layers, softmax at the output.
+"""Softmax, the output activation of the small network (ReLU, max(z, 0), is applied in place
+inside ``Dense.forward``, where backward also keeps which units were active).
 
 Softmax is computed from the logits through the log-sum-exp with the largest logit subtracted
 first, so that exp() never sees a large positive number: the result is exact in real numbers and
@@ -8,11 +9,6 @@ finite in floating point for any finite logits.
 from __future__ import annotations
 
 import numpy as np
-
-
-def relu(z: np.ndarray) -> np.ndarray:
-    """max(z, 0), element-wise."""
-    return np.maximum(z, 0.0)
 
 
 def log_softmax(logits: np.ndarray) -> np.ndarray:

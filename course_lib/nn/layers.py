@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from course_lib.nn.activations import softmax
+from course_lib.validation import choice, integer, number
 
 ACTIVATIONS = (None, "linear", "relu", "softmax")
-
-
-def _check_penalty(name: str, value: float) -> float:
-    if not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
 
 
 class Dense:
@@ -43,17 +36,12 @@ class Dense:
         l2: float = 0.0,
         seed: int | None = None,
     ):
-        if isinstance(units, bool) or not isinstance(units, numbers.Integral) or units < 1:
-            raise ValueError(f"units must be a positive integer, got {units!r}")
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-        if seed is not None and (not isinstance(seed, numbers.Integral) or seed < 0):
-            raise ValueError(f"seed must be None or an integer >= 0, got {seed!r}")
-        self.units = int(units)
+        self.units = integer(units, "units", low=1)
+        activation = choice(activation, "activation", ACTIVATIONS)
         self.activation = None if activation == "linear" else activation
-        self.l1 = _check_penalty("l1", l1)
-        self.l2 = _check_penalty("l2", l2)
-        self.seed = seed
+        self.l1 = number(l1, "l1", low=0)
+        self.l2 = number(l2, "l2", low=0)
+        self.seed = None if seed is None else integer(seed, "seed", low=0)
         self.kernel: np.ndarray | None = None
         self.bias: np.ndarray | None = None
         self.grad_kernel: np.ndarray | None = None

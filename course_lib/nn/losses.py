@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from course_lib.nn.activations import log_softmax
+from course_lib.validation import flag
 
 # Keras clips probabilities to [ε, 1 − ε] with ε = 1e-7 before taking the log.
 _PROBABILITY_EPSILON = 1e-7
@@ -31,9 +32,7 @@ class SparseCategoricalCrossentropy:
     name = "sparse_categorical_crossentropy"
 
     def __init__(self, from_logits: bool = False):
-        if not isinstance(from_logits, bool):
-            raise TypeError(f"from_logits must be True or False, got {from_logits!r}")
-        self.from_logits = from_logits
+        self.from_logits = flag(from_logits, "from_logits")
 
     def __call__(self, y_true: np.ndarray, y_pred: np.ndarray) -> float:
         """The mean loss of predictions y_pred (probabilities, or logits if from_logits)."""

@@ -19,7 +19,6 @@ LearningRateScheduler of the epoch keeps none; a ReduceLROnPlateau's patience co
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
@@ -28,15 +27,10 @@ from course_lib.nn import losses
 from course_lib.nn.activations import softmax
 from course_lib.nn.layers import Dense
 from course_lib.nn.threads import single_threaded_blas
+from course_lib.validation import choice, integer
 
 _INIT_STREAM = 0
 _SHUFFLE_STREAM = 1
-
-
-def _check_int(name: str, value, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 class Sequential:
@@ -53,10 +47,10 @@ class Sequential:
                  dtype=np.float64):
         if seed is None:
             seed = int(np.random.default_rng().integers(2**32))
-        self.seed = _check_int("seed", seed, 0)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
+        self.seed = integer(seed, "seed", low=0)
+        if np.dtype(dtype) not in (np.float32, np.float64):
             raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+        self.dtype = np.dtype(dtype)
         self.input_dim: int | None = None
         self.layers: list[Dense] = []
         for layer in layers or []:
@@ -83,7 +77,7 @@ class Sequential:
 
     def build(self, input_dim: int) -> None:
         """Create every layer's weights for inputs with input_dim features."""
-        input_dim = _check_int("input_dim", input_dim, 1)
+        input_dim = integer(input_dim, "input_dim", low=1)
         if not self.layers:
             raise ValueError("the model has no layers; add Dense layers first")
         for layer in self.layers[:-1]:
@@ -96,9 +90,6 @@ class Sequential:
         self.input_dim = input_dim
         self._weights = [array for layer in self.layers for array in layer.weights]
         self._gradients = [array for layer in self.layers for array in layer.gradients]
-
-    def count_params(self) -> int:
-        return sum(array.size for array in self._weights)
 
     # -- training configuration --------------------------------------------------------------
 
@@ -140,12 +131,15 @@ class Sequential:
         self._require_built()
         weights = list(weights)
         if len(weights) != len(self._weights):
-            raise ValueError(f"expected {len(self._weights)} weight arrays, got {len(weights)}")
+            raise ValueError(f"weights must be a list of {len(self._weights)} weight arrays, "
+                             f"got {len(weights)}")
+        weights = [np.asarray(source) for source in weights]
+        # Every array is checked before any is copied, so bad weights leave the model as it was.
         for index, (target, source) in enumerate(zip(self._weights, weights, strict=True)):
-            source = np.asarray(source)
             if source.shape != target.shape:
-                raise ValueError(f"weight {index} must have shape {target.shape}, "
-                                 f"got {source.shape}")
+                raise ValueError(f"weights[{index}] must have shape {target.shape}, "
+                                 f"got shape {source.shape}")
+        for target, source in zip(self._weights, weights, strict=True):
             # Copy into the existing arrays: the optimizer's slots stay paired with them.
             np.copyto(target, source)
 
@@ -233,14 +227,14 @@ class Sequential:
         """
         self._require_compiled()
         X, y = self._check_data(X, y, "X", "y")
-        epochs = _check_int("epochs", epochs, 0)
-        initial_epoch = _check_int("initial_epoch", initial_epoch, 0)
-        batch_size = 32 if batch_size is None else _check_int("batch_size", batch_size, 1)
-        if verbose not in (0, 1, 2):
-            raise ValueError(f"verbose must be 0, 1 or 2, got {verbose!r}")
+        epochs = integer(epochs, "epochs", low=0)
+        initial_epoch = integer(initial_epoch, "initial_epoch", low=0)
+        batch_size = 32 if batch_size is None else integer(batch_size, "batch_size", low=1)
+        choice(verbose, "verbose", (0, 1, 2))
         if validation_data is not None:
             if not isinstance(validation_data, tuple | list) or len(validation_data) != 2:
-                raise ValueError("validation_data must be a pair (X_valid, y_valid)")
+                raise ValueError("validation_data must be a pair (X_valid, y_valid), "
+                                 f"got {validation_data!r}")
             validation_data = self._check_data(*validation_data, "X_valid", "y_valid")
         callbacks = list(callbacks or [])
         for callback in callbacks:
@@ -341,7 +335,7 @@ class Sequential:
         self._require_compiled()
         X, y = self._check_data(X, y, "X", "y")
         if batch_size is not None:
-            batch_size = _check_int("batch_size", batch_size, 1)
+            batch_size = integer(batch_size, "batch_size", low=1)
         loss, accuracy = self._evaluate(X, y, batch_size)
         if return_dict:
             return {"loss": loss, "accuracy": accuracy}
@@ -372,7 +366,9 @@ class Sequential:
             raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
         X = X.astype(self.dtype, copy=False)
         if not np.all(np.isfinite(X)):
-            raise ValueError(f"{name} contains NaN or infinite values")
+            bad = int(np.count_nonzero(~np.isfinite(X)))
+            raise ValueError(f"{name} must hold finite numbers only, got {bad} NaN or infinite "
+                             f"value{'s' * (bad != 1)}")
         if not self.built:
             self.build(X.shape[1])
         if X.shape[1] != self.input_dim:
@@ -408,7 +404,7 @@ class MLP(Sequential):
     def __init__(self, hidden_units=(64,), n_classes: int = 10, *, input_dim: int | None = None,
                  l1: float = 0.0, l2: float = 0.0, seed: int | None = None, dtype=np.float64):
         hidden_units = tuple(hidden_units)
-        n_classes = _check_int("n_classes", n_classes, 2)
+        n_classes = integer(n_classes, "n_classes", low=2)
         layers = [Dense(units, activation="relu", l1=l1, l2=l2) for units in hidden_units]
         layers.append(Dense(n_classes, activation="softmax", l1=l1, l2=l2))
         super().__init__(layers, input_dim=input_dim, seed=seed, dtype=dtype)

@@ -1,6 +1,7 @@
 """The offline data sets: sizes, a true partition of the original data, determinism, scaling
 with training statistics only, stratification, and the synthetic sets' geometry."""
 
+import re
 import subprocess
 import sys
 
@@ -144,16 +145,29 @@ def test_spirals_geometry():
 
 
 @pytest.mark.parametrize(
-    "call, match",
+    "call, error, message",
     [
-        (lambda: datasets.load_digits_split(seed=-1), "seed"),
-        (lambda: datasets.load_digits_split(scaling="minmax"), "scaling"),
-        (lambda: datasets.make_moons(n_samples=5), "n_samples"),
-        (lambda: datasets.make_moons(noise=-1.0), "noise"),
-        (lambda: datasets.make_spirals(n_classes=1), "n_classes"),
-        (lambda: datasets.make_spirals(turns=0), "turns"),
+        (lambda: datasets.load_digits_split(seed=-1), ValueError,
+         "seed must be an integer >= 0, got -1"),
+        (lambda: datasets.load_digits_split(seed=4.0), TypeError,
+         "seed must be an integer >= 0, got 4.0"),
+        (lambda: datasets.load_digits_split(scaling="minmax"), ValueError,
+         "scaling must be one of ['standard', 'unit'], got 'minmax'"),
+        # Ten examples per class, so two classes need 20 and four need 40.
+        (lambda: datasets.make_moons(n_samples=5), ValueError,
+         "n_samples must be an integer >= 20, got 5"),
+        (lambda: datasets.make_spirals(n_samples=39, n_classes=4), ValueError,
+         "n_samples must be an integer >= 40, got 39"),
+        (lambda: datasets.make_moons(noise=-1.0), ValueError,
+         "noise must be a finite number >= 0, got -1.0"),
+        (lambda: datasets.make_moons(noise=np.nan), ValueError,
+         "noise must be a finite number >= 0, got nan"),
+        (lambda: datasets.make_spirals(n_classes=1), ValueError,
+         "n_classes must be an integer >= 2, got 1"),
+        (lambda: datasets.make_spirals(turns=0), ValueError,
+         "turns must be a finite number > 0, got 0"),
     ],
 )
-def test_bad_arguments_are_named(call, match):
-    with pytest.raises(ValueError, match=match):
+def test_bad_arguments_are_named(call, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
         call()

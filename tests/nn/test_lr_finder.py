@@ -2,6 +2,7 @@
 explosion, the suggestion rule, and an exact restore of weights and optimizer state."""
 
 import copy
+import re
 
 import numpy as np
 import pytest
@@ -150,7 +151,7 @@ def test_a_sweep_that_explodes_before_the_loss_ever_falls_is_an_error():
     # The first update, at 1e300, blows the weights up: there is no curve to read a rate from.
     model = _model(SGD(learning_rate=0.01))
     weights = model.get_weights()
-    with pytest.raises(ValueError, match="min_lr"):
+    with pytest.raises(ValueError, match="min_lr=1e[+]300 is already too large; lower min_lr$"):
         find_learning_rate(model, DIGITS.X_train, DIGITS.y_train, min_lr=1e300, max_lr=1e301,
                            steps=5)
     assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), weights, strict=True))
@@ -172,15 +173,24 @@ def test_plot_draws_the_curve():
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
-    [({"min_lr": 0.0}, "min_lr"), ({"max_lr": 1e-6}, "max_lr"), ({"steps": 1}, "steps"),
-     ({"batch_size": 0}, "batch_size"), ({"explosion_factor": 1.0}, "explosion_factor"),
-     ({"epochs": 0}, "epochs")],
+    "kwargs, error, message",
+    [({"min_lr": 0.0}, ValueError, "min_lr must be a finite number > 0, got 0.0"),
+     ({"min_lr": np.nan}, ValueError, "min_lr must be a finite number > 0, got nan"),
+     # max_lr must exceed min_lr, 1e-5 by default.
+     ({"max_lr": 1e-6}, ValueError, "max_lr must be a finite number > 1e-05, got 1e-06"),
+     ({"steps": 1}, ValueError, "steps must be an integer >= 2, got 1"),
+     ({"batch_size": 0}, ValueError, "batch_size must be an integer >= 1, got 0"),
+     ({"batch_size": 32.0}, TypeError, "batch_size must be an integer >= 1, got 32.0"),
+     ({"explosion_factor": 1.0}, ValueError,
+      "explosion_factor must be a finite number > 1, got 1.0"),
+     ({"epochs": 0}, ValueError, "epochs must be an integer >= 1, got 0")],
 )
-def test_bad_arguments_are_named(kwargs, match):
+def test_bad_arguments_are_named(kwargs, error, message):
     model = _model(SGD(learning_rate=0.01))
-    with pytest.raises(ValueError, match=match):
+    weights = model.get_weights()
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
         find_learning_rate(model, DIGITS.X_train, DIGITS.y_train, **kwargs)
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), weights, strict=True))
 
 
 def test_needs_a_compiled_model():

@@ -2,6 +2,7 @@
 documented shuffling, the History, and clear errors for bad input."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -193,10 +194,24 @@ def test_weights_go_in_and_out_as_copies_and_the_live_arrays_stay():
     weights[0][:] = 0.0
     assert np.all(model.get_weights()[0] == 7.0)
     assert all(a is b for a, b in zip(live, model.weights, strict=True))
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ValueError, match=r"^weights\[0\] must have shape \(64, 32\), "
+                                         r"got shape \(32, 64\)$"):
         model.set_weights([w.T for w in weights])
-    with pytest.raises(ValueError, match="4 weight arrays"):
+    with pytest.raises(ValueError, match="^weights must be a list of 4 weight arrays, got 2$"):
         model.set_weights(weights[:2])
+
+
+def test_set_weights_with_one_bad_array_changes_nothing():
+    model = _digits_model(SGD(learning_rate=0.05))
+    model.build(64)
+    before = model.get_weights()
+    bad = [w + 1.0 for w in before]
+    bad[-1] = np.zeros(3)
+    with pytest.raises(ValueError,
+                       match=r"^weights\[3\] must have shape \(10,\), got shape \(3,\)$"):
+        model.set_weights(bad)
+    for now, then in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(now, then)
 
 
 def test_a_callback_can_stop_training_in_the_middle_of_an_epoch():
@@ -249,18 +264,23 @@ def test_fit_zero_epochs_or_initial_epoch_past_the_end_does_nothing():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"X": np.zeros((5, 3))}, ValueError, "2 features"),
-        ({"X": np.full((72, 2), np.nan)}, ValueError, "NaN"),
-        ({"X": np.zeros(72)}, ValueError, "2-D"),
-        ({"y": np.full(72, 2)}, ValueError, r"\[0, 1\]"),
-        ({"y": np.full(72, 0.5)}, TypeError, "integer"),
-        ({"y": np.zeros(71, int)}, ValueError, "72 class indices"),
-        ({"epochs": -1}, ValueError, "epochs"),
-        ({"batch_size": 0}, ValueError, "batch_size"),
-        ({"initial_epoch": 1.5}, ValueError, "initial_epoch"),
-        ({"verbose": 3}, ValueError, "verbose"),
-        ({"validation_data": (np.zeros((3, 2)),)}, ValueError, "validation_data"),
-        ({"callbacks": [print]}, TypeError, "callbacks"),
+        ({"X": np.zeros((5, 3))}, ValueError, r"^X must have 2 features \(columns\), got 3$"),
+        ({"X": np.full((72, 2), np.nan)}, ValueError,
+         "^X must hold finite numbers only, got 144 NaN or infinite values$"),
+        ({"X": np.zeros(72)}, ValueError, r"^X must be a non-empty 2-D array .*got shape \(72,\)$"),
+        ({"y": np.full(72, 2)}, ValueError,
+         r"^y must hold class indices in \[0, 1\], got values from 2 to 2$"),
+        ({"y": np.full(72, 0.5)}, TypeError,
+         "^y must hold integer class indices, got dtype float64$"),
+        ({"y": np.zeros(71, int)}, ValueError,
+         r"^y must be a 1-D array of 72 class indices, got shape \(71,\)$"),
+        ({"epochs": -1}, ValueError, "^epochs must be an integer >= 0, got -1$"),
+        ({"batch_size": 0}, ValueError, "^batch_size must be an integer >= 1, got 0$"),
+        ({"initial_epoch": 1.5}, TypeError, "^initial_epoch must be an integer >= 0, got 1.5$"),
+        ({"verbose": 3}, ValueError, r"^verbose must be one of \[0, 1, 2\], got 3$"),
+        ({"validation_data": (np.zeros((3, 2)),)}, ValueError,
+         r"^validation_data must be a pair \(X_valid, y_valid\), got \(array"),
+        ({"callbacks": [print]}, TypeError, "^callbacks must be course_lib.callbacks.Callback"),
     ],
 )
 def test_fit_rejects_bad_arguments_by_name(kwargs, error, match):
@@ -293,18 +313,24 @@ def test_model_configuration_errors():
         Sequential([Dense(3, "softmax"), Dense(2, "softmax")], input_dim=2)
     with pytest.raises(ValueError, match="not built"):
         MLP(hidden_units=(4,), n_classes=2).get_weights()
-    with pytest.raises(ValueError, match="dtype"):
+    with pytest.raises(ValueError, match="^dtype must be float32 or float64, got "):
         MLP(dtype=np.int32)
-    with pytest.raises(ValueError, match="n_classes"):
+    with pytest.raises(ValueError, match="^n_classes must be an integer >= 2, got 1$"):
         MLP(n_classes=1)
+    with pytest.raises(TypeError, match="^from_logits must be True or False, got 1$"):
+        SparseCategoricalCrossentropy(from_logits=1)
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
-    [({"units": 0}, "units"), ({"units": 2.5}, "units"),
-     ({"units": 2, "activation": "tanh"}, "activation"), ({"units": 2, "l1": -0.1}, "l1"),
-     ({"units": 2, "l2": float("inf")}, "l2"), ({"units": 2, "seed": -1}, "seed")],
+    "kwargs, error, message",
+    [({"units": 0}, ValueError, "units must be an integer >= 1, got 0"),
+     ({"units": 2.5}, TypeError, "units must be an integer >= 1, got 2.5"),
+     ({"units": 2, "activation": "tanh"}, ValueError,
+      "activation must be one of [None, 'linear', 'relu', 'softmax'], got 'tanh'"),
+     ({"units": 2, "l1": -0.1}, ValueError, "l1 must be a finite number >= 0, got -0.1"),
+     ({"units": 2, "l2": float("inf")}, ValueError, "l2 must be a finite number >= 0, got inf"),
+     ({"units": 2, "seed": -1}, ValueError, "seed must be an integer >= 0, got -1")],
 )
-def test_dense_rejects_bad_arguments_by_name(kwargs, match):
-    with pytest.raises(ValueError, match=match):
+def test_dense_rejects_bad_arguments_by_name(kwargs, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
         Dense(**kwargs)
