@@ -15,31 +15,17 @@ zero to exactly zero.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-
-def _number(value, name: str, *, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    if not (math.isfinite(value) and low <= value <= high):
-        allowed = f">= {low:g}" if high == math.inf else f"in [{low:g}, {high:g}]"
-        raise ValueError(f"{name} must be a finite number {allowed}, got {value!r}")
-    return float(value)
+from course_lib.validation import finite_array, integer, number
 
 
 def _array(values, name: str) -> np.ndarray:
-    try:
-        array = np.asarray(values)
-    except ValueError:
-        raise TypeError(f"{name} must be an array of numbers (not ragged)") from None
-    if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
-    return array
+    """``values`` checked to be finite real numbers, kept in their own dtype (float32 stays)."""
+    finite_array(values, name)
+    return np.asarray(values)
 
 
 def _is_list_of_arrays(weights) -> bool:
@@ -64,7 +50,7 @@ def _like_input(weights, results: list[np.ndarray]):
 
 def l1_penalty(weights, l1: float = 0.01) -> float:
     """The L1 penalty l1 · Σ|w|, summed over one array or a list of arrays (Keras's ``L1``)."""
-    l1 = _number(l1, "l1")
+    l1 = number(l1, "l1", low=0)
     return l1 * sum(float(np.abs(w).sum()) for w in _arrays(weights))
 
 
@@ -74,7 +60,7 @@ def l1_subgradient(weights, l1: float = 0.01):
     At 0 any value in [−l1, l1] is a subgradient; 0 is the one that keeps a
     weight that is already zero where it is.
     """
-    l1 = _number(l1, "l1")
+    l1 = number(l1, "l1", low=0)
     return _like_input(weights, [l1 * np.sign(w) for w in _arrays(weights)])
 
 
@@ -85,7 +71,7 @@ def soft_threshold(weights, threshold: float):
     time: every weight moves threshold closer to zero, and those within
     threshold of zero become exactly zero.
     """
-    threshold = _number(threshold, "threshold")
+    threshold = number(threshold, "threshold", low=0)
     return _like_input(
         weights,
         [np.sign(w) * np.maximum(np.abs(w) - threshold, 0.0) for w in _arrays(weights)],
@@ -98,8 +84,8 @@ def proximal_step(weights, gradient, learning_rate: float, l1: float):
     ``gradient`` is the gradient of the smooth part of the loss only; the L1
     part is handled exactly by the threshold.
     """
-    learning_rate = _number(learning_rate, "learning_rate")
-    l1 = _number(l1, "l1")
+    learning_rate = number(learning_rate, "learning_rate", low=0)
+    l1 = number(l1, "l1", low=0)
     w = _array(weights, "weights")
     g = _array(gradient, "gradient")
     if w.shape != g.shape:
@@ -109,8 +95,8 @@ def proximal_step(weights, gradient, learning_rate: float, l1: float):
 
 def subgradient_step(weights, gradient, learning_rate: float, l1: float):
     """One plain subgradient step on the L1-penalised loss: w ← w − η (∇ + l1 · sign(w))."""
-    learning_rate = _number(learning_rate, "learning_rate")
-    l1 = _number(l1, "l1")
+    learning_rate = number(learning_rate, "learning_rate", low=0)
+    l1 = number(l1, "l1", low=0)
     w = _array(weights, "weights")
     g = _array(gradient, "gradient")
     if w.shape != g.shape:
@@ -144,24 +130,21 @@ def _design(X, y) -> tuple[np.ndarray, np.ndarray]:
     if y.shape != (X.shape[0],):
         raise ValueError(f"y must have shape ({X.shape[0]},) to match X, got {y.shape}")
     if X.shape[0] == 0:
-        raise ValueError("X must have at least one sample")
+        raise ValueError(f"X must have at least one sample (row), got shape {X.shape}")
     return X, y
 
 
 def _lasso_setup(X, y, l1, steps, learning_rate):
     X, y = _design(X, y)
-    l1 = _number(l1, "l1")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+    l1 = number(l1, "l1", low=0)
+    steps = integer(steps, "steps", low=0)
     if learning_rate is None:
         # The smooth part's gradient is Lipschitz with L = σ_max(X)² / n; 1/L is the safe step.
         lipschitz = np.linalg.norm(X, ord=2) ** 2 / len(y)
         learning_rate = 1.0 / lipschitz if lipschitz > 0 else 1.0
     else:
-        learning_rate = _number(learning_rate, "learning_rate")
-        if learning_rate == 0:
-            raise ValueError("learning_rate must be > 0")
-    return X, y, l1, int(steps), learning_rate
+        learning_rate = number(learning_rate, "learning_rate", low=0, low_inclusive=False)
+    return X, y, l1, steps, learning_rate
 
 
 def _least_squares_gradient(X, y, w):
@@ -232,7 +215,7 @@ def magnitude_prune(weights, sparsity: float):
     first, so the result never depends on chance. A list of arrays is pruned
     array by array (layer-wise), each to the same fraction. Returns new arrays.
     """
-    sparsity = _number(sparsity, "sparsity", high=1.0)
+    sparsity = number(sparsity, "sparsity", low=0, high=1)
     pruned = []
     for w in _arrays(weights):
         count = round(sparsity * w.size)
@@ -258,26 +241,19 @@ class PolynomialSparsity:
     def __init__(self, initial_sparsity: float = 0.0, final_sparsity: float = 0.5,
                  begin_step: int = 0, end_step: int = 1000, power: float = 3.0,
                  frequency: int = 100):
-        self.initial_sparsity = _number(initial_sparsity, "initial_sparsity", high=1.0)
-        self.final_sparsity = _number(final_sparsity, "final_sparsity",
-                                      low=self.initial_sparsity, high=1.0)
-        for name, value, low in (("begin_step", begin_step, 0), ("end_step", end_step, 1),
-                                 ("frequency", frequency, 1)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-                raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-        if end_step <= begin_step:
-            raise ValueError(f"end_step must be > begin_step={begin_step}, got {end_step!r}")
-        self.begin_step = int(begin_step)
-        self.end_step = int(end_step)
-        self.frequency = int(frequency)
-        self.power = _number(power, "power")
-        if self.power == 0:
-            raise ValueError("power must be > 0")
+        self.initial_sparsity = number(initial_sparsity, "initial_sparsity", low=0, high=1)
+        self.final_sparsity = number(final_sparsity, "final_sparsity",
+                                     low=self.initial_sparsity, high=1)
+        self.begin_step = integer(begin_step, "begin_step", low=0)
+        # Pruning ends after it begins: end_step > begin_step.
+        self.end_step = integer(end_step, "end_step", low=self.begin_step + 1)
+        self.frequency = integer(frequency, "frequency", low=1)
+        self.power = number(power, "power", low=0, low_inclusive=False)
 
     def __call__(self, step):
-        steps = np.asarray(step, dtype=np.float64)
-        if not np.all(np.isfinite(steps)) or np.any(steps < 0):
-            raise ValueError(f"step must be finite and >= 0, got {step!r}")
+        steps = finite_array(step, "step")
+        if np.any(steps < 0):
+            raise ValueError(f"step must be >= 0, got {steps.min():g}")
         since_begin = np.floor(np.maximum(steps - self.begin_step, 0) / self.frequency)
         progress = np.minimum(since_begin * self.frequency / (self.end_step - self.begin_step), 1)
         target = self.final_sparsity + (self.initial_sparsity - self.final_sparsity) * (
@@ -306,9 +282,9 @@ def sparsity(weights, tol: float = 0.0) -> float:
 
     ``weights`` is one array or a list of arrays, counted together.
     """
-    tol = _number(tol, "tol")
+    tol = number(tol, "tol", low=0)
     arrays = _arrays(weights)
     total = sum(w.size for w in arrays)
     if total == 0:
-        raise ValueError("weights must hold at least one number")
+        raise ValueError("weights must hold at least one number, got none")
     return sum(int(np.count_nonzero(np.abs(w) <= tol)) for w in arrays) / total

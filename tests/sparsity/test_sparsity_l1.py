@@ -1,6 +1,7 @@
 """L1 penalty, soft-thresholding, lasso solvers against scikit-learn, pruning, sparsity."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -157,19 +158,26 @@ def test_subgradient_descent_leaves_no_exact_zeros_where_the_proximal_step_does(
 
 def test_solvers_check_their_arguments(regression):
     X, y, l1, _ = regression
-    with pytest.raises(ValueError, match="steps"):
+    n, d = X.shape
+    with pytest.raises(ValueError, match="^steps must be an integer >= 0, got -1$"):
         lasso_ista(X, y, l1, steps=-1)
-    with pytest.raises(ValueError, match="l1"):
+    with pytest.raises(TypeError, match="^steps must be an integer >= 0, got 10.0$"):
+        lasso_ista(X, y, l1, steps=10.0)
+    with pytest.raises(ValueError, match="^l1 must be a finite number >= 0, got -0.1$"):
         lasso_fista(X, y, -0.1, steps=10)
-    with pytest.raises(ValueError, match="learning_rate"):
+    with pytest.raises(ValueError, match="^learning_rate must be a finite number > 0, got 0.0$"):
         lasso_subgradient(X, y, l1, steps=10, learning_rate=0.0)
-    with pytest.raises(ValueError, match="y must have shape"):
+    with pytest.raises(ValueError, match=rf"^y must have shape \({n},\) to match X, "
+                                         rf"got \({n - 1},\)$"):
         lasso_ista(X, y[:-1], l1, steps=10)
-    with pytest.raises(ValueError, match="X must be a 2-D"):
+    with pytest.raises(ValueError, match=r"^X must be a 2-D array \(samples, features\), "
+                                         rf"got shape \({n},\)$"):
         lasso_ista(X[:, 0], y, l1, steps=10)
-    with pytest.raises(ValueError, match="weights must have shape"):
+    with pytest.raises(ValueError, match=rf"^weights must have shape \({d},\) to match X, "
+                                         r"got \(3,\)$"):
         lasso_objective(X, y, np.zeros(3), l1)
-    with pytest.raises(ValueError, match="X must be finite"):
+    with pytest.raises(ValueError,
+                       match=r"^X must hold finite numbers only, got nan at index \(0, 0\)$"):
         lasso_ista(np.full_like(X, np.nan), y, l1, steps=10)
 
 
@@ -238,14 +246,20 @@ def test_polynomial_sparsity_by_hand():
 
 
 def test_polynomial_sparsity_checks_its_arguments():
-    with pytest.raises(ValueError, match="final_sparsity"):
+    # The final sparsity may not be below the initial one, so the range starts there.
+    with pytest.raises(ValueError,
+                       match=r"^final_sparsity must be a number in \[0.5, 1\], got 0.3$"):
         PolynomialSparsity(initial_sparsity=0.5, final_sparsity=0.3)
-    with pytest.raises(ValueError, match="end_step"):
+    with pytest.raises(ValueError, match="^end_step must be an integer >= 101, got 100$"):
         PolynomialSparsity(begin_step=100, end_step=100)
-    with pytest.raises(ValueError, match="frequency"):
+    with pytest.raises(ValueError, match="^frequency must be an integer >= 1, got 0$"):
         PolynomialSparsity(frequency=0)
-    with pytest.raises(ValueError, match="step"):
+    with pytest.raises(ValueError, match="^power must be a finite number > 0, got 0$"):
+        PolynomialSparsity(power=0)
+    with pytest.raises(ValueError, match="^step must be >= 0, got -1$"):
         PolynomialSparsity()(-1)
+    with pytest.raises(ValueError, match="^step must hold finite numbers only, got nan$"):
+        PolynomialSparsity()(math.nan)
 
 
 # Measuring sparsity ------------------------------------------------------------------------------
@@ -262,23 +276,39 @@ def test_sparsity_counts_exact_zeros_or_within_tol():
 
 
 @pytest.mark.parametrize(
-    ("call", "error", "match"),
+    ("call", "error", "message"),
     [
-        (lambda: l1_penalty(np.ones(3), l1=-0.1), ValueError, "l1"),
-        (lambda: l1_penalty(np.array([1.0, math.nan]), l1=0.1), ValueError, "weights"),
+        (lambda: l1_penalty(np.ones(3), l1=-0.1), ValueError,
+         "l1 must be a finite number >= 0, got -0.1"),
+        (lambda: l1_penalty(np.array([1.0, math.nan]), l1=0.1), ValueError,
+         "weights must hold finite numbers only, got nan at index 1"),
         (lambda: l1_subgradient([np.ones(2), np.array([math.inf])], 0.1), ValueError,
-         r"weights\[1\]"),
-        (lambda: soft_threshold(np.ones(3), -1.0), ValueError, "threshold"),
-        (lambda: soft_threshold(np.ones(3), "1"), TypeError, "threshold"),
-        (lambda: proximal_step(np.ones(3), np.ones(2), 0.1, 0.1), ValueError, "gradient"),
-        (lambda: magnitude_prune(np.ones(3), 1.5), ValueError, "sparsity"),
-        (lambda: sparsity([]), ValueError, "weights"),
-        (lambda: sparsity([np.ones(2), 3.0]), TypeError, "weights"),
-        (lambda: sparsity(np.array([])), ValueError, "weights"),
-        (lambda: sparsity(np.ones(3), tol=-1.0), ValueError, "tol"),
-        (lambda: sparsity(np.array(["a"])), TypeError, "weights"),
+         "weights[1] must hold finite numbers only, got inf at index 0"),
+        (lambda: soft_threshold(np.ones(3), -1.0), ValueError,
+         "threshold must be a finite number >= 0, got -1.0"),
+        (lambda: soft_threshold(np.ones(3), "1"), TypeError,
+         "threshold must be a finite number >= 0, got '1'"),
+        (lambda: proximal_step(np.ones(3), np.ones(2), 0.1, 0.1), ValueError,
+         "gradient must have the shape of weights (3,), got (2,)"),
+        (lambda: magnitude_prune(np.ones(3), 1.5), ValueError,
+         "sparsity must be a number in [0, 1], got 1.5"),
+        (lambda: sparsity([]), ValueError, "weights must hold at least one number, got none"),
+        (lambda: sparsity([np.ones(2), 3.0]), TypeError,
+         "weights must be an array of numbers, got [array([1., 1.]), 3.0]"),
+        (lambda: sparsity(np.array([])), ValueError,
+         "weights must hold at least one number, got none"),
+        (lambda: sparsity(np.ones(3), tol=-1.0), ValueError,
+         "tol must be a finite number >= 0, got -1.0"),
+        (lambda: sparsity(np.array(["a"])), TypeError,
+         "weights must be an array of real numbers, got dtype <U1"),
     ],
 )
-def test_bad_input_is_named(call, error, match):
-    with pytest.raises(error, match=match):
+def test_bad_input_is_named(call, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
         call()
+
+
+def test_float32_weights_stay_float32():
+    weights = np.array([0.1, -2.0, 0.5], dtype=np.float32)
+    assert magnitude_prune(weights, 1 / 3).dtype == np.float32
+    assert l1_subgradient(weights, 0.1).dtype == np.float32
