@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_lib import optimizers
+from course_lib.validation import integer, number
 
 OWN_FEATURES = {1.0: 1, -1.0: 5}  # features of its own per example, by label
 SHARED_FEATURES = 3
@@ -73,10 +74,9 @@ class SeparableData:
 
 def separable_data(n_samples: int = 50, p_positive: float = 0.75, seed: int = 0) -> SeparableData:
     """Wilson et al.'s training set with ``n_samples`` examples, positive with probability p."""
-    if not (isinstance(n_samples, int) and n_samples >= 2):
-        raise ValueError(f"n_samples must be an integer >= 2, got {n_samples!r}")
-    if not 0.5 < p_positive < 1:
-        raise ValueError(f"p_positive must be in (0.5, 1), got {p_positive!r}")
+    n_samples = integer(n_samples, "n_samples", low=2)
+    p_positive = number(p_positive, "p_positive", low=0.5, high=1,
+                        low_inclusive=False, high_inclusive=False)
     rng = np.random.default_rng(seed)
     y = np.where(rng.random(n_samples) < p_positive, 1.0, -1.0)
     own = max(OWN_FEATURES.values())

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from course_lib import optimizers
+from course_lib.validation import integer
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,9 @@ def excess_loss_curve(problem: NoisyRegression, learning_rate, batch_size: int, 
     ``learning_rate`` is a float or a schedule, given to the course's ``SGD``; each replica
     draws its own mini-batches of ``batch_size`` examples, with replacement.
     """
-    if isinstance(batch_size, bool) or not (
-            isinstance(batch_size, int) and 1 <= batch_size <= len(problem.y)):
-        raise ValueError(f"batch_size must be an integer in [1, {len(problem.y)}], "
-                         f"got {batch_size!r}")
+    batch_size = integer(batch_size, "batch_size", low=1, high=len(problem.y))
+    steps = integer(steps, "steps", low=0)
+    replicas = integer(replicas, "replicas", low=1)
     rng = np.random.default_rng(seed)
     weights = np.zeros((replicas, problem.X.shape[1]))
     sgd = optimizers.SGD(learning_rate=learning_rate)

@@ -12,25 +12,23 @@ deviation to every coordinate of every gradient, from a seeded generator.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
+
+from course_lib.validation import integer, number
 
 
 class SpreadQuadratic:
     """½ Σ λᵢ θᵢ² with ``dimensions`` curvatures log-spaced from ``smallest`` to 1."""
 
     def __init__(self, dimensions: int = 61, smallest: float = 1e-6):
-        if isinstance(dimensions, bool) or not isinstance(dimensions, numbers.Integral) \
-                or dimensions < 2:
-            raise ValueError(f"dimensions must be an integer >= 2, got {dimensions!r}")
-        if isinstance(smallest, bool) or not isinstance(smallest, numbers.Real) \
-                or not 0 < smallest < 1:
-            raise ValueError(f"smallest must be a number in (0, 1), got {smallest!r}")
-        self.curvatures = np.logspace(math.log10(smallest), 0.0, int(dimensions))
+        dimensions = integer(dimensions, "dimensions", low=2)
+        smallest = number(smallest, "smallest", low=0, high=1,
+                          low_inclusive=False, high_inclusive=False)
+        self.curvatures = np.logspace(math.log10(smallest), 0.0, dimensions)
         # L, the largest curvature: the gradient is L-Lipschitz, and η = 1/L is safe.
         self.smoothness = 1.0
-        self.default_start = np.ones(int(dimensions))
+        self.default_start = np.ones(dimensions)
 
     def value(self, theta) -> float:
         return float(0.5 * np.sum(self.curvatures * np.asarray(theta) ** 2))
@@ -40,9 +38,7 @@ class SpreadQuadratic:
 
 
 def _noisy_gradient(problem, noise: float, seed: int):
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0 \
-            or not math.isfinite(noise):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    noise = number(noise, "noise", low=0)
     rng = np.random.default_rng(seed)
 
     def gradient(theta):
@@ -52,16 +48,10 @@ def _noisy_gradient(problem, noise: float, seed: int):
     return gradient
 
 
-def _check_steps(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    return int(steps)
-
-
 def losses_of(optimizer, problem: SpreadQuadratic, steps: int, noise: float = 0.0,
               seed: int = 0) -> np.ndarray:
     """J after each of ``steps`` steps of a ``course_lib`` optimizer from the default start."""
-    steps = _check_steps(steps)
+    steps = integer(steps, "steps", low=1)
     gradient = _noisy_gradient(problem, noise, seed)
     theta = problem.default_start.copy()
     losses = np.empty(steps)
@@ -83,7 +73,7 @@ def accelerated_losses(problem: SpreadQuadratic, steps: int, noise: float = 0.0,
     θ_k − θ_{k−1} is the velocity m, so this is lesson 3's m ← β m − η ∇J(θ + β m) with
     β growing as (k − 1)/(k + 2) = 0, 1/4, 2/5, … → 1. Then J(θ_k) − J* ≤ 2 L ‖θ₀ − θ*‖² / (k + 1)².
     """
-    steps = _check_steps(steps)
+    steps = integer(steps, "steps", low=1)
     gradient = _noisy_gradient(problem, noise, seed)
     learning_rate = 1 / problem.smoothness
     theta = problem.default_start.copy()

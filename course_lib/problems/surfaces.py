@@ -20,10 +20,11 @@ Each problem is a small object with
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable
 
 import numpy as np
+
+from course_lib.validation import number
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -34,14 +35,6 @@ def _as_points(xy) -> np.ndarray:
     if points.ndim == 0 or points.shape[-1] != 2:
         raise ValueError(f"xy must have shape (2,) or (..., 2), got shape {points.shape}")
     return points
-
-
-def _finite_number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
 
 
 class Problem:
@@ -95,10 +88,8 @@ class Bowl(Problem):
     name = "bowl"
 
     def __init__(self, condition_number: float = 10.0, angle: float = 0.0):
-        self.condition_number = _finite_number(condition_number, "condition_number")
-        if self.condition_number < 1:
-            raise ValueError(f"condition_number must be >= 1, got {condition_number!r}")
-        self.angle = _finite_number(angle, "angle")
+        self.condition_number = number(condition_number, "condition_number", low=1)
+        self.angle = number(angle, "angle")
         turn = math.radians(self.angle)
         rotation = np.array([[math.cos(turn), -math.sin(turn)], [math.sin(turn), math.cos(turn)]])
         self.hessian = rotation @ np.diag([1.0, self.condition_number]) @ rotation.T
@@ -138,10 +129,8 @@ class Rosenbrock(Problem):
     name = "rosenbrock"
 
     def __init__(self, a: float = 1.0, b: float = 100.0):
-        self.a = _finite_number(a, "a")
-        self.b = _finite_number(b, "b")
-        if self.b <= 0:
-            raise ValueError(f"b must be > 0, got {b!r}")
+        self.a = number(a, "a")
+        self.b = number(b, "b", low=0, low_inclusive=False)
         self.minimum = np.array([self.a, self.a**2])
         self.default_start = np.array([-1.5, 2.0])
         self.bounds = ((-2.0, 2.0), (-1.0, 3.0))

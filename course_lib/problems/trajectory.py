@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
 from course_lib.problems.surfaces import Problem
+from course_lib.validation import finite_array, integer, number
 
 MAX_NORM = 1e6
 """A run whose point gets farther than this from the origin counts as diverged."""
@@ -44,8 +44,7 @@ class Trajectory:
 
         Explorers cache one long run and slice it for the steps slider.
         """
-        if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-            raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
+        steps = integer(steps, "steps", low=0)
         if self.diverged_at is not None and self.diverged_at <= steps:
             return self
         return Trajectory(self.path[: steps + 1], self.losses[: steps + 1], False, None)
@@ -73,15 +72,16 @@ def trajectory(optimizer, problem: Problem, start=None, steps: int = 100,
         raise TypeError(f"optimizer must have an apply(grads, params) method, got {optimizer!r}")
     if not all(callable(getattr(problem, method, None)) for method in ("value", "gradient")):
         raise TypeError(f"problem must have value(xy) and gradient(xy), got {problem!r}")
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    if isinstance(max_norm, bool) or not isinstance(max_norm, numbers.Real) or not max_norm > 0:
-        raise ValueError(f"max_norm must be a number > 0, got {max_norm!r}")
-    point = np.array(problem.default_start if start is None else start, dtype=np.float64)
-    if point.shape != (2,):
-        raise ValueError(f"start must have shape (2,), got shape {point.shape}")
-    if not np.all(np.isfinite(point)) or np.linalg.norm(point) > max_norm:
-        raise ValueError(f"start must be finite and within max_norm={max_norm:g}, got {point}")
+    steps = integer(steps, "steps", low=0)
+    # max_norm=inf turns the distance test off; any other value must be a finite number > 0.
+    if max_norm != math.inf:
+        max_norm = number(max_norm, "max_norm", low=0, low_inclusive=False)
+    # A copy: the optimizer moves the point in place, never the caller's start.
+    point = finite_array(problem.default_start if start is None else start, "start",
+                         shape=(2,)).copy()
+    if np.linalg.norm(point) > max_norm:
+        raise ValueError(f"start must lie within max_norm={max_norm:g} of the origin, "
+                         f"got {point} at distance {np.linalg.norm(point):g}")
 
     # The optimizer checks the point once; each gradient is checked here, before its step.
     step = (optimizer.stepper(point) if callable(getattr(optimizer, "stepper", None))
@@ -93,7 +93,7 @@ def trajectory(optimizer, problem: Problem, start=None, steps: int = 100,
     with np.errstate(over="ignore", invalid="ignore"):
         if not math.isfinite(losses[0]):
             raise ValueError(f"the loss at start={point} is not finite")
-        for k in range(1, int(steps) + 1):
+        for k in range(1, steps + 1):
             grad = np.asarray(problem.gradient(point), dtype=np.float64)
             if grad.shape != (2,):
                 raise ValueError(f"problem.gradient must return shape (2,), got {grad.shape}")

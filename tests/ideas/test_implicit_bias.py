@@ -1,5 +1,7 @@
 """Wilson et al.'s construction: every optimizer fits it, and which solution each one finds."""
 
+import re
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -66,9 +68,14 @@ def test_the_race_splits_into_fitted_and_generalizing():
     assert isinstance(loss_and_test_error(fits), Figure)
 
 
-@pytest.mark.parametrize(("n", "p"), [(1, 0.75), (2.0, 0.75), (10, 0.5), (10, 1.0)])
-def test_bad_arguments_are_refused_by_name(n, p):
-    with pytest.raises(ValueError, match="n_samples|p_positive"):
+@pytest.mark.parametrize(("n", "p", "error", "message"), [
+    (1, 0.75, ValueError, "n_samples must be an integer >= 2, got 1"),
+    (2.0, 0.75, TypeError, "n_samples must be an integer >= 2, got 2.0"),
+    (10, 0.5, ValueError, "p_positive must be a number in (0.5, 1), got 0.5"),
+    (10, 1.0, ValueError, "p_positive must be a number in (0.5, 1), got 1.0"),
+])
+def test_bad_arguments_are_refused_by_name(n, p, error, message):
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
         separable_data(n, p)
 
 

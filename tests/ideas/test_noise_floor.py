@@ -57,7 +57,9 @@ def test_the_lesson_runs_a_decaying_rate_below_every_constant_floor():
     assert isinstance(plots.floors(), Figure)
 
 
-@pytest.mark.parametrize("batch_size", [0, 401, 2.0, True])
-def test_a_batch_size_outside_the_data_is_refused(problem, batch_size):
-    with pytest.raises(ValueError, match="batch_size must be an integer in"):
+@pytest.mark.parametrize(("batch_size", "error"), [(0, ValueError), (401, ValueError),
+                                                   (2.0, TypeError), (True, TypeError)])
+def test_a_batch_size_outside_the_data_is_refused(problem, batch_size, error):
+    with pytest.raises(error, match=rf"^batch_size must be an integer in \[1, 400\], "
+                                    rf"got {batch_size}$"):
         excess_loss_curve(problem, 0.1, batch_size, steps=2)

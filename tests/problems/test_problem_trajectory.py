@@ -1,5 +1,7 @@
 """Running an optimizer over a 2-D problem: the path, the losses, and divergence."""
 
+import math
+import re
 import warnings
 
 import numpy as np
@@ -114,16 +116,25 @@ def test_a_smaller_bound_stops_earlier():
     assert run.diverged_at == 6
 
 
-@pytest.mark.parametrize("steps", [-1, 2.5, "10", True, None])
-def test_steps_must_be_a_whole_number_at_least_zero(steps):
-    with pytest.raises(ValueError, match="steps"):
+@pytest.mark.parametrize(("steps", "error"), [(-1, ValueError), (2.5, TypeError),
+                                              ("10", TypeError), (True, TypeError),
+                                              (None, TypeError)])
+def test_steps_must_be_a_whole_number_at_least_zero(steps, error):
+    message = f"steps must be an integer >= 0, got {steps!r}"
+    with pytest.raises(error, match=f"^{re.escape(message)}$"):
         trajectory(PlainGD(0.1), Bowl(), steps=steps)
 
 
-@pytest.mark.parametrize("start", [[1.0, 2.0, 3.0], [[1.0, 2.0]], [np.nan, 0.0], [np.inf, 1.0],
-                                   [2e6, 0.0]])
-def test_start_must_be_a_finite_2_vector_inside_the_bound(start):
-    with pytest.raises(ValueError, match="start"):
+@pytest.mark.parametrize(("start", "message"), [
+    ([1.0, 2.0, 3.0], r"^start must have shape \(2,\), got shape \(3,\)$"),
+    ([[1.0, 2.0]], r"^start must have shape \(2,\), got shape \(1, 2\)$"),
+    ([np.nan, 0.0], "^start must hold finite numbers only, got nan at index 0$"),
+    ([np.inf, 1.0], "^start must hold finite numbers only, got inf at index 0$"),
+    ([2e6, 0.0],
+     r"^start must lie within max_norm=1e\+06 of the origin, got .* at distance 2e\+06$"),
+])
+def test_start_must_be_a_finite_2_vector_inside_the_bound(start, message):
+    with pytest.raises(ValueError, match=message):
         trajectory(PlainGD(0.1), Bowl(), start=start, steps=3)
 
 
@@ -132,8 +143,10 @@ def test_optimizer_and_problem_are_checked():
         trajectory(object(), Bowl(), steps=3)
     with pytest.raises(TypeError, match="problem"):
         trajectory(PlainGD(0.1), object(), steps=3)
-    with pytest.raises(ValueError, match="max_norm"):
+    with pytest.raises(ValueError, match="^max_norm must be a finite number > 0, got 0$"):
         trajectory(PlainGD(0.1), Bowl(), steps=3, max_norm=0)
+    with pytest.raises(ValueError, match="^max_norm must be a finite number > 0, got nan$"):
+        trajectory(PlainGD(0.1), Bowl(), steps=3, max_norm=math.nan)
 
 
 def test_head_equals_a_shorter_run_and_keeps_divergence_only_once_reached():
@@ -154,5 +167,5 @@ def test_head_equals_a_shorter_run_and_keeps_divergence_only_once_reached():
     assert diverging.diverged
     assert diverging.head(5).diverged is False and len(diverging.head(5).path) == 6
     assert diverging.head(100) is diverging
-    with pytest.raises(ValueError, match="steps"):
+    with pytest.raises(ValueError, match="^steps must be an integer >= 0, got -1$"):
         diverging.head(-1)
