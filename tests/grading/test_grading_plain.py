@@ -131,15 +131,22 @@ def test_call_learner_reports_changed_inputs_by_name():
     assert outcome.status == "answered" and outcome.mutated == ("theta",)
 
 
-@pytest.mark.parametrize("data", [
-    None, [], {"status": "answered"},
-    {"status": "timeout", "answer": None, "detail": "", "mutated": []},
-    {"status": "answered", "answer": 1, "detail": 5, "mutated": []},
-    {"status": "answered", "answer": 1, "detail": "", "mutated": "theta"},
-    {"status": "answered", "answer": 1, "detail": "", "mutated": [], "extra": 1},
+_NOT_AN_OUTCOME = "^an outcome must be a dict with status, answer, detail, mutated$"
+
+
+@pytest.mark.parametrize(("data", "match"), [
+    (None, _NOT_AN_OUTCOME), ([], _NOT_AN_OUTCOME), ({"status": "answered"}, _NOT_AN_OUTCOME),
+    ({"status": "timeout", "answer": None, "detail": "", "mutated": []},
+     "^unknown outcome status 'timeout'$"),
+    ({"status": "answered", "answer": 1, "detail": 5, "mutated": []},
+     "^an outcome's detail must be a string$"),
+    ({"status": "answered", "answer": 1, "detail": "", "mutated": "theta"},
+     "^an outcome's mutated must be a list of names$"),
+    ({"status": "answered", "answer": 1, "detail": "", "mutated": [], "extra": 1},
+     _NOT_AN_OUTCOME),
 ])
-def test_outcomes_from_a_submission_are_validated(data):
-    with pytest.raises(ValueError):
+def test_outcomes_from_a_submission_are_validated(data, match):
+    with pytest.raises(ValueError, match=match):
         Outcome.from_plain(data)
 
 

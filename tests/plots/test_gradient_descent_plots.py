@@ -12,5 +12,5 @@ def test_the_pictures_draw():
 
 
 def test_condition_number_below_one_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^condition_number must be >= 1, got 0.5$"):
         plots.contraction_factors(0.5)

@@ -21,10 +21,15 @@ def test_momentum_steps_are_partial_geometric_sums():
     np.testing.assert_allclose(speeds, eta * g * (1 - beta**k) / (1 - beta), rtol=1e-12)
 
 
-@pytest.mark.parametrize("steps, slope", [(0, 1.0), (2.5, 1.0), (True, 1.0), (3, 0.0),
-                                          (3, float("nan"))])
-def test_bad_arguments_are_refused(steps, slope):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("steps, slope, match", [
+    (0, 1.0, "^steps must be an integer >= 1, got 0$"),
+    (2.5, 1.0, "^steps must be an integer >= 1, got 2.5$"),
+    (True, 1.0, "^steps must be an integer >= 1, got True$"),
+    (3, 0.0, "^slope must be finite and non-zero, got 0.0$"),
+    (3, float("nan"), "^slope must be finite and non-zero, got nan$"),
+])
+def test_bad_arguments_are_refused(steps, slope, match):
+    with pytest.raises(ValueError, match=match):
         plots.speeds_on_a_slope(optimizers.SGD(), steps, slope)
 
 
