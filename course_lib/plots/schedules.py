@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import callbacks, schedules
+from course_lib.experiments.schedule_sweep import Setting, load_cache
 
 RATE_LABELS = {
     0.00316: "too low: slow",
@@ -28,8 +29,6 @@ def constant_rates(labels=None) -> Figure:
     ``labels`` maps a rate of the cache's grid (matched to 3 significant digits) to its
     legend text.
     """
-    from course_lib.widgets.schedules import Setting, load_cache
-
     cache = load_cache()
     fig = Figure(figsize=(7.5, 3.4), layout="constrained")
     ax = fig.subplots()

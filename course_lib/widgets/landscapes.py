@@ -17,10 +17,10 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.panels import (
-    COLORS,
     GRID,
     PathArtist,
     StartPoint,

@@ -9,13 +9,14 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
+from course_lib.plots.colors import COLORS
 from course_lib.plots.momentum import speeds_on_a_slope
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
 from course_lib.widgets.landscapes import SwitchingLandscape, problem_choices
-from course_lib.widgets.panels import COLORS, LossPanel
+from course_lib.widgets.panels import LossPanel
 
 STEPS = 200
 """Steps each run takes on the landscape."""

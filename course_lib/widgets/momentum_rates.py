@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.problems.rates import (
     best_gradient_descent,
@@ -19,7 +20,6 @@ from course_lib.problems.rates import (
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.panels import COLORS
 
 STEPS = 300
 """Steps each run takes."""

@@ -10,17 +10,13 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Problem, Trajectory
 from course_lib.widgets.canvas import LiveFigure
 
 GRID = 90
 """Points per side of the sampled loss surface: enough for smooth contours at this size."""
 
-COLORS = {
-    "SGD": "#4c4c4c", "Momentum": "#1f77b4", "Nesterov": "#17becf", "Adagrad": "#2ca02c",
-    "RMSprop": "#bcbd22", "Adam": "#d62728", "Adamax": "#ff7f0e", "Nadam": "#9467bd",
-    "AdamW": "#8c564b",
-}
 
 
 def loss_surface(problem: Problem, grid: np.ndarray):
