@@ -4,9 +4,9 @@
 
 Trains the digits MLP once for every setting the "schedules" explorer's sliders can reach
 (course_lib.experiments.schedule_sweep.grid(): seven schedules, six initial rates, and each
-schedule's own parameters) and stores the per-epoch curves. Deterministic: the same code gives the same
-file. tests/widgets/test_schedules_explorer.py retrains a few settings and fails if the file no
-longer matches, so rerun this after changing the network, the data or a schedule.
+schedule's own parameters) and stores the per-epoch curves. Deterministic: the same code gives
+the same file. tests/widgets/test_schedules_explorer.py retrains a few settings and fails if the
+file no longer matches, so rerun this after changing the network, the data or a schedule.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from course_lib.problems.rates import (
     best_gradient_descent,
     best_momentum,
     measured_rate,
+    momentum_limit,
     momentum_rate,
 )
 from course_lib.widgets import controls
@@ -151,7 +152,7 @@ class MomentumRatesExplorer(Explorer):
                       else "does not converge")
             return Status(f"Momentum {failed}: predicted rate {rate:.3g} ≥ 1 (stable only while "
                           f"ηκ = {learning_rate * kappa:.3g} < 2(1 + β) = "
-                          f"{2 * (1 + momentum):.3g}).   {best}", warning=True)
+                          f"{momentum_limit(momentum):.3g}).   {best}", warning=True)
         return Status(f"Rate per step: momentum predicted {rate:.4g}, measured "
                       f"{_shown(here)}; GD at its best η predicted {gd_rate:.4g}, measured "
                       f"{_shown(measured['GD'])}.   {best}")
