@@ -15,6 +15,7 @@ from course_lib.optimizers.pytorch import TorchSGD
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, trajectory
 from course_lib.problems.rates import momentum_speedup
+from course_lib.validation import integer, number
 
 
 def speeds_on_a_slope(optimizer, steps: int, slope: float = 1.0) -> np.ndarray:
@@ -23,11 +24,10 @@ def speeds_on_a_slope(optimizer, steps: int, slope: float = 1.0) -> np.ndarray:
     The gradient is the constant ``slope`` at every point, so this isolates how an
     optimizer's step grows (momentum) or stays put (plain gradient descent).
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    slope = float(slope)
-    if not np.isfinite(slope) or slope == 0:
-        raise ValueError(f"slope must be finite and non-zero, got {slope!r}")
+    steps = integer(steps, "steps", low=1)
+    slope = number(slope, "slope")
+    if slope == 0:
+        raise ValueError(f"slope must be a finite number other than 0, got {slope!r}")
     theta = np.zeros(1)
     gradient = np.full(1, slope)
     positions = np.empty(steps + 1)
@@ -133,8 +133,7 @@ def double_well_slope(x):
 
 def roll(optimizer, start: float, steps: int) -> np.ndarray:
     """Positions x₀ … x_steps of ``optimizer`` on ``double_well`` from ``start``."""
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = integer(steps, "steps", low=1)
     x = np.array([float(start)])
     positions = np.empty(steps + 1)
     positions[0] = x[0]

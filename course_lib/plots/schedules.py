@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from course_lib import callbacks, schedules
 from course_lib.experiments.schedule_sweep import Setting, load_cache
+from course_lib.validation import choice
 
 RATE_LABELS = {
     0.00316: "too low: slow",
@@ -161,8 +162,7 @@ def plateau_trace(val_losses, patience: int, rule: str = "keras", min_delta: flo
     the counting differs): it cuts once *more than* ``patience`` epochs in a row failed. After
     a cut both start counting again from 0.
     """
-    if rule not in ("keras", "pytorch"):
-        raise ValueError(f"rule must be 'keras' or 'pytorch', got {rule!r}")
+    choice(rule, "rule", ("keras", "pytorch"))
     values = [float(v) for v in val_losses]
     trace = []
     if rule == "keras":

@@ -12,6 +12,7 @@ from matplotlib.axes import Axes
 
 from course_lib.plots.colors import COLORS
 from course_lib.problems import Problem, Trajectory
+from course_lib.validation import finite_array
 from course_lib.widgets.canvas import LiveFigure
 
 GRID = 90
@@ -65,9 +66,7 @@ class StartPoint:
         self.picked: tuple[float, float] | None = None
 
     def pick(self, point, problem: Problem) -> None:
-        xy = np.asarray(point, dtype=float) if np.ndim(point) == 1 else np.empty(0)
-        if xy.shape != (2,) or not np.all(np.isfinite(xy)):
-            raise ValueError(f"point must be two finite numbers (θ₁, θ₂), got {point!r}")
+        xy = finite_array(point, "point", shape=(2,))
         self.picked = (float(xy[0]), float(xy[1]))
         self.place(problem)
 
