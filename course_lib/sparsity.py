@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from course_lib.callbacks import Callback
 from course_lib.validation import finite_array, integer, number
 
 
@@ -288,3 +289,25 @@ def sparsity(weights, tol: float = 0.0) -> float:
     if total == 0:
         raise ValueError("weights must hold at least one number, got none")
     return sum(int(np.count_nonzero(np.abs(w) <= tol)) for w in arrays) / total
+
+
+class ProximalL1(Callback):
+    """ℓ1 by proximal steps: after every update, W ← soft_threshold(W, η · l1), kernel by kernel.
+
+    The model carries no penalty itself (its layers have l1 = 0), so the optimizer steps on
+    the smooth loss only and the L1 part is taken exactly by the threshold: every weight moves
+    η · l1 towards zero, and one that would cross zero stops on it. With plain SGD this is
+    stochastic ISTA (:func:`lasso_ista` on a network, one mini-batch at a time).
+    """
+
+    def __init__(self, l1: float):
+        self.l1 = number(l1, "l1", low=0)
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        optimizer = self.model.optimizer
+        rate = optimizer.learning_rate
+        if callable(rate):
+            rate = rate(optimizer.iterations - 1)  # the rate of the step just taken
+        for layer in self.model.layers:
+            # In place: the optimizer's slots stay paired with the same array.
+            layer.kernel[...] = soft_threshold(layer.kernel, rate * self.l1)

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from course_lib import optimizers
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, Problem, Trajectory, trajectory
+from course_lib.validation import finite_array, integer
 
 GD_COLOR, ADAGRAD_COLOR = "#4c4c4c", "#2ca02c"
 COORDINATE_COLORS = ("#1f77b4", "#d62728")
@@ -37,7 +38,7 @@ def effective_rates(problem: Problem, run: Trajectory, learning_rate: float,
 def heading_error(run: Trajectory, target) -> float:
     """The angle in degrees between the first step of ``run`` and the line to ``target``."""
     if len(run.path) < 2:
-        raise ValueError("run must have taken at least one step to have a heading")
+        raise ValueError(f"run must have at least 2 points to have a heading, got {len(run.path)}")
     step = run.path[1] - run.path[0]
     aim = np.asarray(target, dtype=np.float64) - run.path[0]
     cosine = step @ aim / (np.linalg.norm(step) * np.linalg.norm(aim))
@@ -51,11 +52,10 @@ def rates_on_constant_gradients(gradients=(0.1, 1.0, 10.0), learning_rate: float
     One optimizer updates a parameter with one coordinate per gradient, so each column is
     a separate coordinate that always sees the same slope. Shape ``(steps, len(gradients))``.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    gradient = np.array(gradients, dtype=np.float64)
-    if gradient.ndim != 1 or gradient.size == 0 or not np.all(np.isfinite(gradient)):
-        raise ValueError(f"gradients must be a non-empty list of finite numbers, got {gradients!r}")
+    steps = integer(steps, "steps", low=1)
+    gradient = finite_array(gradients, "gradients", ndim=1)
+    if gradient.size == 0:
+        raise ValueError(f"gradients must hold at least one number, got {gradients!r}")
     optimizer = optimizers.Adagrad(learning_rate=learning_rate)
     theta = np.zeros_like(gradient)
     rates = np.empty((steps, gradient.size))

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.plots.rmsprop import replay
+from course_lib.validation import finite_array, integer
 
 ADAM_COLOR = "#d62728"
 PLACEMENT_COLORS = {"Keras": "#d62728", "PyTorch": "#1f77b4", "book": "#7f7f7f"}
@@ -35,8 +36,7 @@ class AdamWithoutCorrection(optimizers.Adam):
 
 def steady_steps(optimizer, steps: int, gradient: float = 1.0) -> np.ndarray:
     """|step| / η of ``optimizer`` over ``steps`` steps of the same ``gradient``."""
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = integer(steps, "steps", low=1)
     moves, _ = replay(optimizer, np.full(steps, float(gradient)))
     return np.abs(moves) / optimizer.learning_rate
 
@@ -48,8 +48,7 @@ def moments(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
     m and s are read from the slots of the course's ``Adam``; m̂ = m/(1 − β₁ᵗ) and
     ŝ = s/(1 − β₂ᵗ) are the lesson's steps 3 and 4.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = integer(steps, "steps", low=1)
     optimizer = optimizers.Adam(learning_rate=1e-3, beta_1=beta_1, beta_2=beta_2)
     _, slots = replay(optimizer, np.full(steps, float(gradient)), slots=("m", "s"))
     t = np.arange(1, steps + 1)
@@ -105,9 +104,9 @@ def first_steps_by_placement(gradients, learning_rate: float = 1.0, epsilon: flo
     One ``Adam`` takes one step on a parameter holding one coordinate per gradient; the
     other two are computed from that optimizer's slots m and v, so only ε moves.
     """
-    g = np.abs(np.asarray(gradients, dtype=np.float64))
-    if g.ndim != 1 or g.size == 0 or not np.all(np.isfinite(g)) or np.any(g == 0):
-        raise ValueError(f"gradients must be non-zero finite numbers, got {gradients!r}")
+    g = np.abs(finite_array(gradients, "gradients", ndim=1))
+    if g.size == 0 or np.any(g == 0):
+        raise ValueError(f"gradients must be non-zero numbers, at least one, got {gradients!r}")
     optimizer = optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
                                 epsilon=epsilon)
     theta = np.zeros_like(g)

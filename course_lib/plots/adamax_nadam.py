@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from course_lib import optimizers
 from course_lib.optimizers.pytorch import TorchNadam
 from course_lib.plots.rmsprop import replay
+from course_lib.validation import integer, number
 
 KERAS_PSI, TORCH_PSI = 1.0, 0.004
 """ψ in μ_t = β₁(1 − ½ · 0.96^(ψt)): Keras 3's Nadam, and PyTorch's ``momentum_decay``."""
@@ -24,12 +25,9 @@ ADAM_COLOR, ADAMAX_COLOR = "#d62728", "#ff7f0e"
 
 def momentum_schedule(beta_1: float = 0.9, steps: int = 1000, psi: float = KERAS_PSI) -> np.ndarray:
     """μ_t = β₁(1 − ½ · 0.96^(ψt)) for t = 1 … ``steps``."""
-    if not 0 <= beta_1 < 1:
-        raise ValueError(f"beta_1 must be in [0, 1), got {beta_1!r}")
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    if not psi >= 0:
-        raise ValueError(f"psi must be >= 0, got {psi!r}")
+    beta_1 = number(beta_1, "beta_1", low=0, high=1, high_inclusive=False)
+    steps = integer(steps, "steps", low=1)
+    psi = number(psi, "psi", low=0)
     t = np.arange(1, steps + 1)
     return beta_1 * (1 - 0.5 * 0.96 ** (psi * t))
 
@@ -41,8 +39,7 @@ def measured_momentum(optimizer, steps: int) -> np.ndarray:
     The product shrinks geometrically: PyTorch's, near (β₁/2)ᵗ, leaves the normal range of
     float64 after about a thousand steps, so the last digits of its ratios blur from there.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = integer(steps, "steps", low=1)
     attribute = "u_product" if hasattr(optimizer, "u_product") else "mu_product"
     theta = np.zeros(1)
     products = [getattr(optimizer, attribute)]
@@ -88,10 +85,8 @@ def scale_estimates(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50,
 
     Both are read from the slots of the course's optimizers (ŝ = s / (1 − β₂ᵗ)).
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    if not 0 <= spike_at < steps:
-        raise ValueError(f"spike_at must be in [0, steps={steps}), got {spike_at!r}")
+    steps = integer(steps, "steps", low=1)
+    spike_at = integer(spike_at, "spike_at", low=0, high=steps - 1)
     rng = np.random.default_rng(seed)
     gradients = rng.normal(1.0, 0.3, steps)
     gradients[spike_at] = spike

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.problems import Bowl, trajectory
+from course_lib.problems.rates import best_gradient_descent, gradient_descent_limit
 
 
 def zigzag(condition_number: float = 20.0, learning_rate: float = 0.095, steps: int = 60) -> Figure:
@@ -50,10 +51,9 @@ def contraction_factors(condition_number: float = 10.0) -> Figure:
     η = 2/(1 + κ), where both directions shrink by (κ − 1)/(κ + 1) per step; past η = 2/κ
     the steep direction grows and the run diverges.
     """
+    best, rate = best_gradient_descent(condition_number)
     kappa = float(condition_number)
-    if kappa < 1:
-        raise ValueError(f"condition_number must be >= 1, got {condition_number!r}")
-    limit, best = 2 / kappa, 2 / (1 + kappa)
+    limit = gradient_descent_limit(kappa)
     eta = np.linspace(0, 1.25 * limit, 400)
     flat, steep = np.abs(1 - eta), np.abs(1 - eta * kappa)
     fig = Figure(figsize=(6.5, 3.4), layout="constrained")
@@ -64,7 +64,6 @@ def contraction_factors(condition_number: float = 10.0) -> Figure:
     ax.axhline(1, color="grey", linewidth=0.8)
     ax.axvline(limit, color="#d62728", linestyle="--", linewidth=1)
     ax.annotate(" η > 2/κ: diverges", (limit, 1.45), ha="left", fontsize=8, color="#d62728")
-    rate = (kappa - 1) / (kappa + 1)
     ax.plot([best], [rate], "o", color="k")
     ax.annotate(f"best η = 2/(1+κ) = {best:.3g}\nfactor (κ−1)/(κ+1) = {rate:.3g}",
                 (best, rate), xytext=(0.01 * limit, 0.12), fontsize=8,

@@ -1,7 +1,8 @@
 """Lesson 8: Wilson et al.'s problem, where every optimizer fits the data and some generalize worse.
 
-The runs come from :func:`course_lib.implicit_bias.race`: left, the training loss falls to
-nothing for every contestant; right, the test error on new examples, which splits them.
+The runs come from :func:`course_lib.experiments.implicit_bias.race`: left, the training
+loss falls to nothing for every contestant; right, the test error on new examples, which
+splits them.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from course_lib.implicit_bias import Fit, SeparableData
+from course_lib.experiments.implicit_bias import Fit, SeparableData
 
 COLORS = {"SGD": "#1f77b4", "Momentum": "#2ca02c", "Adagrad (accumulator 0)": "#d62728",
           "Adagrad (Keras, 0.1)": "#ff9896", "RMSprop": "#9467bd", "Adam": "#ff7f0e"}

@@ -14,6 +14,8 @@ from course_lib import optimizers
 from course_lib.optimizers.pytorch import TorchSGD
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, trajectory
+from course_lib.problems.rates import momentum_speedup
+from course_lib.validation import integer, number
 
 
 def speeds_on_a_slope(optimizer, steps: int, slope: float = 1.0) -> np.ndarray:
@@ -22,11 +24,10 @@ def speeds_on_a_slope(optimizer, steps: int, slope: float = 1.0) -> np.ndarray:
     The gradient is the constant ``slope`` at every point, so this isolates how an
     optimizer's step grows (momentum) or stays put (plain gradient descent).
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    slope = float(slope)
-    if not np.isfinite(slope) or slope == 0:
-        raise ValueError(f"slope must be finite and non-zero, got {slope!r}")
+    steps = integer(steps, "steps", low=1)
+    slope = number(slope, "slope")
+    if slope == 0:
+        raise ValueError(f"slope must be a finite number other than 0, got {slope!r}")
     theta = np.zeros(1)
     gradient = np.full(1, slope)
     positions = np.empty(steps + 1)
@@ -51,7 +52,7 @@ def terminal_velocity(momentums=(0.0, 0.5, 0.8, 0.9), learning_rate: float = 0.0
         optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=beta)
         speed = speeds_on_a_slope(optimizer, steps) / learning_rate
         ax.plot(k, speed, "o-", markersize=2.5, color=f"C{i}", label=f"β = {beta:g}")
-        ax.axhline(1 / (1 - beta), color=f"C{i}", linestyle="--", linewidth=0.9)
+        ax.axhline(momentum_speedup(beta), color=f"C{i}", linestyle="--", linewidth=0.9)
     ax.set_xlabel("step k")
     ax.set_ylabel("step length / plain step η|g|")
     ax.set_title("terminal velocity: the step grows to 1/(1 − β) times the plain step")
@@ -101,15 +102,16 @@ def learning_rate_drop(learning_rate: float = 0.1, momentum: float = 0.9, drop_a
     ax.semilogy(k, torch, "s--", markersize=2.5, color="#d62728",
                 label="PyTorch (TorchSGD): b ← βb + g, θ ← θ − ηb")
     ax.axvline(drop_at + 0.5, color="grey", linewidth=0.8)
-    ax.annotate(f" η × {factor:g} from here", (drop_at + 0.5, 1.6 * learning_rate / (1 - momentum)),
+    top_speed = learning_rate * momentum_speedup(momentum)
+    ax.annotate(f" η × {factor:g} from here", (drop_at + 0.5, 1.6 * top_speed),
                 fontsize=8, va="center")
     for rate in (learning_rate, factor * learning_rate):
-        ax.axhline(rate / (1 - momentum), color="grey", linestyle=":", linewidth=0.8)
+        ax.axhline(rate * momentum_speedup(momentum), color="grey", linestyle=":", linewidth=0.8)
     ax.set_xlabel("step k")
     ax.set_ylabel("step length |Δθ|  (slope |g| = 1)")
     ax.set_title(f"a learning-rate drop at step {drop_at}, β = {momentum:g}")
     ax.set_xlim(0, steps)
-    ax.set_ylim(0.5 * factor * learning_rate / (1 - momentum), 2 * learning_rate / (1 - momentum))
+    ax.set_ylim(0.5 * factor * top_speed, 2 * top_speed)
     ax.legend(loc="upper right", bbox_to_anchor=(1, 0.88), fontsize=8)
     ax.grid(True, alpha=0.3)
     return fig
@@ -131,8 +133,7 @@ def double_well_slope(x):
 
 def roll(optimizer, start: float, steps: int) -> np.ndarray:
     """Positions x₀ … x_steps of ``optimizer`` on ``double_well`` from ``start``."""
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = integer(steps, "steps", low=1)
     x = np.array([float(start)])
     positions = np.empty(steps + 1)
     positions[0] = x[0]

@@ -22,6 +22,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle
 from course_lib import optimizers
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, Problem, trajectory
+from course_lib.validation import finite_array, integer, number
 
 COLORS = {"Momentum": "#1f77b4", "Nesterov": "#17becf", "velocity": "#555555",
           "here": "#d62728", "ahead": "#2ca02c"}
@@ -52,15 +53,10 @@ class LookAhead:
 def look_ahead(problem: Problem, point, velocity, learning_rate: float,
                momentum: float) -> LookAhead:
     """The pieces of the Nesterov step from θ = ``point`` with m = ``velocity``."""
-    theta = np.asarray(point, dtype=np.float64)
-    m = np.asarray(velocity, dtype=np.float64)
-    if theta.shape != (2,) or m.shape != (2,):
-        raise ValueError("point and velocity must have shape (2,), "
-                         f"got {theta.shape} and {m.shape}")
-    if not 0 <= momentum < 1:
-        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate must be > 0, got {learning_rate!r}")
+    theta = finite_array(point, "point", shape=(2,))
+    m = finite_array(velocity, "velocity", shape=(2,))
+    momentum = number(momentum, "momentum", low=0, high=1, high_inclusive=False)
+    learning_rate = number(learning_rate, "learning_rate", low=0, low_inclusive=False)
     ahead = theta + momentum * m
     here_gradient = problem.gradient(theta)
     ahead_gradient = problem.gradient(ahead)
@@ -216,8 +212,7 @@ def look_ahead_step(learning_rate: float = 0.05, momentum: float = 0.9, step: in
     """Nesterov's path in a valley, and step ``step`` of it up close with ∇₁ and ∇₂ drawn."""
     problem = Bowl(10.0) if problem is None else problem
     run = nesterov_run(problem, learning_rate, momentum, steps)
-    if not 0 <= step < len(run.points):
-        raise ValueError(f"step must be in [0, {len(run.points) - 1}], got {step!r}")
+    step = integer(step, "step", low=0, high=len(run.points) - 1)
     detail = look_ahead(problem, run.points[step], run.velocities[step], learning_rate, momentum)
     fig = Figure(figsize=(10.5, 3.9), layout="constrained")
     whole, close = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})

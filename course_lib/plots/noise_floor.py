@@ -1,6 +1,7 @@
 """Lesson 9: the noise floor of a constant rate, and a decaying rate that goes below it.
 
-Every run is :func:`course_lib.noise_floor.excess_loss_curve` on the same least-squares
+Every run is :func:`course_lib.experiments.noise_floor.excess_loss_curve` on the same
+least-squares
 problem, computed once per session (:func:`runs`): constant rates η at batch size B, and
 a power schedule η₀ / (1 + t/s) that starts at the largest of them.
 """
@@ -13,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import schedules
-from course_lib.noise_floor import NoisyRegression, excess_loss_curve, noisy_regression
+from course_lib.experiments.noise_floor import NoisyRegression, excess_loss_curve, noisy_regression
 
 STEPS = 1000
 # (η, B) pairs: three rates at one batch size, and two pairs with the same η/B as (0.05, 8).

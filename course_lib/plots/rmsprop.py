@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
+from course_lib.validation import finite_array, integer, number
 
 ADAGRAD_COLOR, RMSPROP_COLOR, GRADIENT_COLOR = "#2ca02c", "#bcbd22", "#9a9a9a"
 
@@ -21,9 +22,9 @@ def replay(optimizer, gradients, slots=()) -> tuple[np.ndarray, dict[str, np.nda
     Returns the steps θₖ − θₖ₋₁ (k = 1 … len(gradients)) and, for each name in ``slots``,
     that slot's value after each step.
     """
-    gradients = np.asarray(gradients, dtype=np.float64)
-    if gradients.ndim != 1 or gradients.size == 0:
-        raise ValueError(f"gradients must be a non-empty 1-D sequence, got shape {gradients.shape}")
+    gradients = finite_array(gradients, "gradients", ndim=1)
+    if gradients.size == 0:
+        raise ValueError(f"gradients must hold at least one number, got {gradients!r}")
     theta = np.zeros(1)
     moves = np.empty(gradients.size)
     history = {name: np.empty(gradients.size) for name in slots}
@@ -42,8 +43,7 @@ def averaging_weights(rho: float, ages: int) -> np.ndarray:
     One squared gradient of 1 followed by zeros: s after k more steps is exactly the
     weight of a gradient k steps old, which the formula says is (1 − ρ)ρᵏ.
     """
-    if isinstance(ages, bool) or not isinstance(ages, int | np.integer) or ages < 1:
-        raise ValueError(f"ages must be an integer >= 1, got {ages!r}")
+    ages = integer(ages, "ages", low=1)
     impulse = np.zeros(ages)
     impulse[0] = 1.0
     _, history = replay(optimizers.RMSprop(learning_rate=1e-3, rho=rho), impulse, slots=("s",))
@@ -52,8 +52,7 @@ def averaging_weights(rho: float, ages: int) -> np.ndarray:
 
 def window(rho: float) -> float:
     """The averaging window 1/(1 − ρ), in steps."""
-    if not 0 <= rho < 1:
-        raise ValueError(f"rho must be in [0, 1), got {rho!r}")
+    rho = number(rho, "rho", low=0, high=1, high_inclusive=False)
     return 1 / (1 - rho)
 
 
@@ -84,10 +83,8 @@ def weights(rhos=(0.8, 0.9, 0.95), ages: int = 60) -> Figure:
 def scale_drop(steps: int = 400, drop_at: int = 100, before: float = 1.0,
                after: float = 0.1) -> np.ndarray:
     """A gradient that is ``before`` for ``drop_at`` steps, then ``after``."""
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
-    if not 0 < drop_at < steps:
-        raise ValueError(f"drop_at must be in (0, steps={steps}), got {drop_at!r}")
+    steps = integer(steps, "steps", low=1)
+    drop_at = integer(drop_at, "drop_at", low=1, high=steps - 1)
     gradients = np.full(steps, float(after))
     gradients[:drop_at] = before
     return gradients

@@ -13,6 +13,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import callbacks, schedules
+from course_lib.experiments.schedule_sweep import Setting, load_cache
+from course_lib.validation import choice
 
 RATE_LABELS = {
     0.00316: "too low: slow",
@@ -28,8 +30,6 @@ def constant_rates(labels=None) -> Figure:
     ``labels`` maps a rate of the cache's grid (matched to 3 significant digits) to its
     legend text.
     """
-    from course_lib.widgets.schedules import Setting, load_cache
-
     cache = load_cache()
     fig = Figure(figsize=(7.5, 3.4), layout="constrained")
     ax = fig.subplots()
@@ -162,8 +162,7 @@ def plateau_trace(val_losses, patience: int, rule: str = "keras", min_delta: flo
     the counting differs): it cuts once *more than* ``patience`` epochs in a row failed. After
     a cut both start counting again from 0.
     """
-    if rule not in ("keras", "pytorch"):
-        raise ValueError(f"rule must be 'keras' or 'pytorch', got {rule!r}")
+    choice(rule, "rule", ("keras", "pytorch"))
     values = [float(v) for v in val_losses]
     trace = []
     if rule == "keras":

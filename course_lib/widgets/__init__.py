@@ -1,26 +1,36 @@
 """Every explorer the lessons show, built by a function registered in ``EXPLORERS``.
 
-A notebook shows an explorer in one line (``widgets.EXPLORERS["momentum"]()`` or the
-module's own factory); tests and benchmarks build and sweep them all through the registry.
-Importing this package imports each explorer module, which registers its factories.
+A notebook shows an explorer in one line (``show("momentum")``); tests and benchmarks build
+and sweep them all through the registry. ``EXPLORER_MODULES`` lists, by name, the modules
+that hold explorers: importing each registers its factories. The other modules of this
+package (``canvas``, ``clicks``, ``controls``, ``explorer``, ``landscapes``, ``panels``,
+``playback``, ``sweep``) are the machinery explorers are built from and register nothing.
 """
 
-import importlib
-import pkgutil
-
+from course_lib.validation import choice
+from course_lib.widgets import (
+    adagrad,
+    adam,
+    adamax_nadam,
+    beyond,
+    gradient_descent,
+    momentum,
+    momentum_rates,
+    nesterov,
+    race,
+    rmsprop,
+    schedules,
+    sparsity,
+)
 from course_lib.widgets.explorer import EXPLORERS, Explorer, Status, register
 
-_INFRASTRUCTURE = {"canvas", "controls", "explorer", "landscapes", "panels", "sweep"}
+EXPLORER_MODULES = (gradient_descent, momentum, momentum_rates, nesterov, adagrad, rmsprop,
+                    adam, adamax_nadam, race, schedules, sparsity, beyond)
+"""The explorer modules, in lesson order."""
 
-for _module in pkgutil.iter_modules(__path__):
-    if _module.name not in _INFRASTRUCTURE:
-        importlib.import_module(f"{__name__}.{_module.name}")
-
-__all__ = ["EXPLORERS", "Explorer", "Status", "register", "show"]
+__all__ = ["EXPLORERS", "EXPLORER_MODULES", "Explorer", "Status", "register", "show"]
 
 
 def show(name: str, **initial) -> Explorer:
     """Build the explorer registered as ``name`` with the given starting values."""
-    if name not in EXPLORERS:
-        raise ValueError(f"name must be one of {sorted(EXPLORERS)}, got {name!r}")
-    return EXPLORERS[name](**initial)
+    return EXPLORERS[choice(name, "name", EXPLORERS)](**initial)

@@ -9,11 +9,12 @@ from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.adagrad import COORDINATE_COLORS, effective_rates, heading_error
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.panels import COLORS, LandscapePanel, LossPanel
+from course_lib.widgets.panels import LandscapePanel, LossPanel
 
 STEPS = 100
 """Steps each run takes."""

@@ -9,11 +9,12 @@ from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.adam import AdamWithoutCorrection, steady_steps
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Beale, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.panels import COLORS, LandscapePanel, LossPanel
+from course_lib.widgets.panels import LandscapePanel, LossPanel
 
 FIRST_STEPS = 50
 """The steady-gradient panel shows this many steps."""

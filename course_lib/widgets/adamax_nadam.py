@@ -9,12 +9,13 @@ from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.adamax_nadam import KERAS_PSI, TORCH_COLOR, TORCH_PSI, momentum_schedule
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Beale, Bowl, Rosenbrock, RotatedBowl, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
 from course_lib.widgets.landscapes import SwitchingLandscape
-from course_lib.widgets.panels import COLORS, LossPanel
+from course_lib.widgets.panels import LossPanel
 
 STEPS = 100
 """Steps each run takes on the landscape."""

@@ -9,7 +9,7 @@ beyond ipywidgets itself, and a test can read the exact bytes a learner would se
 
 Artists come in three layers:
 
-- the background: everything not registered below, drawn once (and by :meth:`redraw`);
+- the background: everything not registered below, drawn once;
 - scenery: artists that change now and then (a loss landscape when the problem changes),
   drawn over the background and cached with it until :meth:`scenery_changed` is called;
 - moving artists: drawn on every render (paths, curves, markers, texts).
@@ -34,8 +34,8 @@ class LiveFigure:
 
     Register artists that move on every update with :meth:`animate` and artists that change
     rarely with :meth:`scenery`; call :meth:`render` after changing them (and
-    :meth:`scenery_changed` first if scenery changed). After changing anything else (axis
-    limits, labels), call :meth:`redraw`.
+    :meth:`scenery_changed` first if scenery changed). Axis limits and labels are drawn once,
+    with the background: an explorer fixes them when it builds its figure.
     """
 
     def __init__(self, figsize=(9.0, 3.6), dpi=80, ncols=1, nrows=1, **subplot_kw):
@@ -72,11 +72,6 @@ class LiveFigure:
 
     def scenery_changed(self) -> None:
         self._scenery_background = None
-
-    def redraw(self) -> None:
-        """Draw the background again (after limits or static content changed), then render."""
-        self._background = None
-        self.render()
 
     def render(self) -> bytes:
         """Paste the cached layers, draw the moving artists, and publish the image."""

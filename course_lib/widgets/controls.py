@@ -10,6 +10,8 @@ import math
 
 import ipywidgets as widgets
 
+from course_lib.validation import number
+
 _STYLE = {"description_width": "initial"}
 _LAYOUT = widgets.Layout(width="auto")
 
@@ -23,9 +25,8 @@ def log_slider(description: str, value: float, low: float, high: float,
     therefore counted from ``value`` itself, ``steps_per_decade`` a decade either way; the
     ends are the outermost stops inside ``[low, high]``.
     """
-    if not 0 < low <= value <= high:
-        raise ValueError(f"{description}: value must be in [{low:g}, {high:g}] with low > 0, "
-                         f"got {value!r}")
+    low = number(low, f"{description}: low", low=0, low_inclusive=False)
+    value = number(value, f"{description}: value", low=low, high=high)
     step = 1 / steps_per_decade
     centre, lo, hi = math.log10(value), math.log10(low), math.log10(high)
     # The small slack keeps a stop that lands on an end up to rounding, such as 10⁻⁴ from 10⁻².
@@ -68,8 +69,7 @@ def decay_rates(high: float) -> list[float]:
     and 0.999 (windows of 100 to 1000 steps) as between 0 and 0.9. Each value is rounded to
     the decimal a learner would type, so ``0.999`` is exactly the literal 0.999.
     """
-    if not 0 <= high < 1:
-        raise ValueError(f"high must be in [0, 1), got {high!r}")
+    high = number(high, "high", low=0, high=1, high_inclusive=False)
     rates = {0.0}
     for exponent in range(0, 12):
         for mantissa in DECAY_MANTISSAS:
@@ -88,8 +88,7 @@ def beta(description: str = "momentum β", value: float = 0.9,
     slider in steps of 0.01 cannot tell 0.999 from 0.9999. ``value`` itself is always one of
     the stops, even when it falls between two.
     """
-    if not 0 <= value <= high:
-        raise ValueError(f"{description}: value must be in [0, {high:g}], got {value!r}")
+    value = number(value, f"{description}: value", low=0, high=high)
     rates = sorted(set(decay_rates(high)) | {float(value)})
     return widgets.SelectionSlider(options=[(f"{rate:g}", rate) for rate in rates],
                                    value=float(value), description=description,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from course_lib.validation import choice
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.clicks import StartPicker
 from course_lib.widgets.playback import StepPlayer
@@ -113,9 +114,7 @@ class Explorer(widgets.VBox):
     def set(self, **values) -> Explorer:
         """Move controls by name, as a learner would: ``explorer.set(learning_rate=0.1)``."""
         for name in values:
-            if name not in self.controls:
-                raise ValueError(f"{name!r} is not a control of this explorer; "
-                                 f"its controls are {sorted(self.controls)}")
+            choice(name, "a control's name", self.controls)
         for name, value in values.items():
             self.controls[name].value = value
         return self

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from course_lib import optimizers
 from course_lib.problems import Bowl, trajectory
+from course_lib.problems.rates import gradient_descent_limit
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
@@ -43,7 +44,7 @@ class ValleyExplorer(Explorer):
         run = _run(learning_rate, condition_number, self.landscape.start.picked).head(steps)
         self.path.show(run)
         self.losses.show("SGD", run.losses)
-        limit = 2 / condition_number
+        limit = gradient_descent_limit(condition_number)
         if run.diverged:
             return Status(f"diverged at step {run.diverged_at}: η = {learning_rate:.3g} is above "
                           f"2/κ = {limit:.3g}, so the steep direction overshoots more each step",

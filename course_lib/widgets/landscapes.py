@@ -17,10 +17,11 @@ from collections.abc import Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl
+from course_lib.validation import choice
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.panels import (
-    COLORS,
     GRID,
     PathArtist,
     StartPoint,
@@ -79,8 +80,7 @@ class SwitchingLandscape:
         return shade, contours
 
     def set_problem(self, name: str) -> None:
-        if name not in self.problems:
-            raise ValueError(f"problem must be one of {sorted(self.problems)}, got {name!r}")
+        choice(name, "problem", self.problems)
         if name == self.name:
             return
         if self.name is not None:

@@ -9,13 +9,15 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
+from course_lib.plots.colors import COLORS
 from course_lib.plots.momentum import speeds_on_a_slope
 from course_lib.problems import Bowl, Trajectory, trajectory
+from course_lib.problems.rates import gradient_descent_limit, momentum_limit, momentum_speedup
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
 from course_lib.widgets.landscapes import SwitchingLandscape, problem_choices
-from course_lib.widgets.panels import COLORS, LossPanel
+from course_lib.widgets.panels import LossPanel
 
 STEPS = 200
 """Steps each run takes on the landscape."""
@@ -112,7 +114,7 @@ class MomentumExplorer(Explorer):
             self.losses.show(label, run.losses)
 
         speeds = slope_speeds(learning_rate, momentum)
-        predicted = 1 / (1 - momentum)
+        predicted = momentum_speedup(momentum)
         self.speed.set_data(np.arange(1, len(speeds) + 1), speeds)
         self.ceiling.set_ydata([predicted, predicted])
         speed = (f"Measured top speed {speeds[-1]:.2f}× the plain step; "
@@ -129,11 +131,12 @@ class MomentumExplorer(Explorer):
     def _limit_hint(self, learning_rate: float, momentum: float) -> str:
         problem = self.landscape.problem
         if isinstance(problem, Bowl):
-            # On a quadratic each Hessian eigenvalue λ is a separate 1-D problem: SGD is stable
-            # while ηλ < 2, momentum while ηλ < 2(1 + β); the largest λ here is κ.
+            # On a quadratic each Hessian eigenvalue λ is a separate 1-D problem, stable while
+            # ηλ is under its limit; the largest λ here is κ.
             kappa = problem.condition_number
             return (f"ηκ = {learning_rate * kappa:.3g}, and this valley is stable only while "
-                    f"ηκ < 2 for SGD and ηκ < 2(1 + β) = {2 * (1 + momentum):.3g} for momentum")
+                    f"ηκ < {gradient_descent_limit():g} for SGD and ηκ < 2(1 + β) = "
+                    f"{momentum_limit(momentum):.3g} for momentum")
         return f"η = {learning_rate:.3g} is too large for this surface; lower it"
 
 

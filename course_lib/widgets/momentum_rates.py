@@ -9,17 +9,18 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.problems.rates import (
     best_gradient_descent,
     best_momentum,
     measured_rate,
+    momentum_limit,
     momentum_rate,
 )
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.panels import COLORS
 
 STEPS = 300
 """Steps each run takes."""
@@ -151,7 +152,7 @@ class MomentumRatesExplorer(Explorer):
                       else "does not converge")
             return Status(f"Momentum {failed}: predicted rate {rate:.3g} ≥ 1 (stable only while "
                           f"ηκ = {learning_rate * kappa:.3g} < 2(1 + β) = "
-                          f"{2 * (1 + momentum):.3g}).   {best}", warning=True)
+                          f"{momentum_limit(momentum):.3g}).   {best}", warning=True)
         return Status(f"Rate per step: momentum predicted {rate:.4g}, measured "
                       f"{_shown(here)}; GD at its best η predicted {gd_rate:.4g}, measured "
                       f"{_shown(measured['GD'])}.   {best}")

@@ -10,6 +10,7 @@ from matplotlib.patches import Rectangle
 from course_lib import optimizers
 from course_lib.plots.nesterov import COLORS, LookAheadView, NesterovRun, look_ahead, nesterov_run
 from course_lib.problems import Bowl, Trajectory, trajectory
+from course_lib.problems.rates import momentum_limit, nesterov_limit
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
@@ -113,13 +114,12 @@ class NesterovExplorer(Explorer):
     def _limit_hint(self, learning_rate: float, momentum: float) -> str:
         problem = self.landscape.problem
         if isinstance(problem, Bowl):
-            # Along an eigenvalue λ of the Hessian, with a = ηλ, momentum's two-step recurrence
-            # is stable while a < 2(1 + β) and Nesterov's, whose gradient is taken after the
-            # momentum step, while a < 2(1 + β)/(1 + 2β); here the largest λ is κ.
+            # Each eigenvalue λ of the Hessian is a separate 1-D problem, stable while ηλ is
+            # under its limit; here the largest λ is κ.
             kappa = problem.condition_number
             return (f"ηκ = {learning_rate * kappa:.3g}, and on this valley momentum is stable "
-                    f"while ηκ < 2(1 + β) = {2 * (1 + momentum):.3g}, Nesterov while "
-                    f"ηκ < 2(1 + β)/(1 + 2β) = {2 * (1 + momentum) / (1 + 2 * momentum):.3g}")
+                    f"while ηκ < 2(1 + β) = {momentum_limit(momentum):.3g}, Nesterov while "
+                    f"ηκ < 2(1 + β)/(1 + 2β) = {nesterov_limit(momentum):.3g}")
         return f"η = {learning_rate:.3g} is too large for this surface; lower it"
 
 

@@ -10,17 +10,14 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 
+from course_lib.plots.colors import COLORS
 from course_lib.problems import Problem, Trajectory
+from course_lib.validation import finite_array
 from course_lib.widgets.canvas import LiveFigure
 
 GRID = 90
 """Points per side of the sampled loss surface: enough for smooth contours at this size."""
 
-COLORS = {
-    "SGD": "#4c4c4c", "Momentum": "#1f77b4", "Nesterov": "#17becf", "Adagrad": "#2ca02c",
-    "RMSprop": "#bcbd22", "Adam": "#d62728", "Adamax": "#ff7f0e", "Nadam": "#9467bd",
-    "AdamW": "#8c564b",
-}
 
 
 def loss_surface(problem: Problem, grid: np.ndarray):
@@ -69,9 +66,7 @@ class StartPoint:
         self.picked: tuple[float, float] | None = None
 
     def pick(self, point, problem: Problem) -> None:
-        xy = np.asarray(point, dtype=float) if np.ndim(point) == 1 else np.empty(0)
-        if xy.shape != (2,) or not np.all(np.isfinite(xy)):
-            raise ValueError(f"point must be two finite numbers (θ₁, θ₂), got {point!r}")
+        xy = finite_array(point, "point", shape=(2,))
         self.picked = (float(xy[0]), float(xy[1]))
         self.place(problem)
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import ipywidgets as widgets
 
+from course_lib.validation import integer
 from course_lib.widgets.panels import LossPanel
 
 FRAME_MS = 80
@@ -68,8 +69,7 @@ class StepPlayer:
 
     def set_steps(self, steps: int) -> None:
         """A new n: a player that showed the whole runs keeps showing them."""
-        if steps < 1:
-            raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        steps = integer(steps, "steps", low=1)
         at_end = self.play.value >= self.play.max
         self._quiet = True
         try:

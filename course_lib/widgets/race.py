@@ -1,79 +1,36 @@
 """Lesson 8: the race of every optimizer, on a 2-D surface and on the digits network.
 
-Both explorers read the caches that ``scripts/build_race_cache.py`` writes (see
-``course_lib.plots.race``), so a move only picks runs out of memory and redraws them.
+Both explorers read the caches of ``course_lib.experiments.surface_race`` and
+``network_race``, so a move only picks runs out of memory and redraws them.
 """
 
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib.plots import race
-from course_lib.problems import Trajectory, trajectory
+from course_lib.experiments.contestants import NAMES
+from course_lib.experiments.network_race import METRICS, network_results
+from course_lib.experiments.surface_race import (
+    MULTIPLIERS,
+    SURFACE_STEPS,
+    SURFACES,
+    cached_rates,
+    multiplier_index,
+    race_from,
+)
+from course_lib.plots.colors import COLORS
+from course_lib.validation import choice
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
 from course_lib.widgets.landscapes import SwitchingLandscape
-from course_lib.widgets.panels import COLORS, LossPanel
+from course_lib.widgets.panels import LossPanel
 
 LOSS_FLOOR = 1e-8
 """The loss panel's floor: losses below it are drawn on it and reported as "< 1e-8"."""
-
-
-@lru_cache(maxsize=1)
-def _surface_cache() -> dict[str, np.ndarray]:
-    data = race.load_cache(race.SURFACE_CACHE)
-    if (list(data["surfaces"]) != list(race.SURFACES) or list(data["names"]) != list(race.NAMES)
-            or not np.array_equal(data["multipliers"], race.MULTIPLIERS)):
-        raise ValueError(f"{race.SURFACE_CACHE} was built for other surfaces, contestants or "
-                         f"multipliers than course_lib.plots.race now has; run `{race.REBUILD}`")
-    return data
-
-
-def multiplier_index(multiplier: float) -> int:
-    """The cached multiplier nearest to ``multiplier`` in log scale (the grid steps by √2)."""
-    if not (isinstance(multiplier, int | float) and math.isfinite(multiplier) and multiplier > 0):
-        raise ValueError(f"multiplier must be a finite number > 0, got {multiplier!r}")
-    return int(np.argmin(np.abs(np.log2(race.MULTIPLIERS) - math.log2(multiplier))))
-
-
-@lru_cache(maxsize=64)
-def cached_race(problem_name: str, index: int) -> dict[str, Trajectory]:
-    """The race on ``problem_name`` at ``race.MULTIPLIERS[index]``, rebuilt from the cache."""
-    data = _surface_cache()
-    p = list(race.SURFACES).index(problem_name)
-    problem = race.SURFACES[problem_name]
-    runs = {}
-    for o, name in enumerate(race.NAMES):
-        path = data["paths"][p, index, o, :data["lengths"][p, index, o]].astype(np.float64)
-        failed = int(data["diverged_at"][p, index, o])
-        runs[name] = Trajectory(path, problem.value(path), failed >= 0,
-                                failed if failed >= 0 else None)
-    return runs
-
-
-@lru_cache(maxsize=64)
-def race_from(problem_name: str, index: int,
-              start: tuple[float, float] | None) -> dict[str, Trajectory]:
-    """The race at ``race.MULTIPLIERS[index]`` from ``start``: the cache for the default
-    start, fresh runs at the same range-test rates from any other."""
-    if start is None:
-        return cached_race(problem_name, index)
-    factor = float(race.MULTIPLIERS[index])
-    problem = race.SURFACES[problem_name]
-    return {name: trajectory(race.make_optimizer(name, factor * rate), problem, start=start,
-                             steps=race.SURFACE_STEPS)
-            for name, rate in cached_rates(problem_name).items()}
-
-
-def cached_rates(problem_name: str) -> dict[str, float]:
-    """Each contestant's range-test rate (the ×1 of the race) on ``problem_name``."""
-    p = list(race.SURFACES).index(problem_name)
-    return dict(zip(race.NAMES, _surface_cache()["rates"][p].tolist(), strict=True))
 
 
 def _loss_text(loss: float) -> str:
@@ -81,40 +38,39 @@ def _loss_text(loss: float) -> str:
 
 
 def _toggles(shown: dict[str, bool]) -> dict[str, widgets.Checkbox]:
-    unknown = set(shown) - set(race.NAMES)
-    if unknown:
-        raise ValueError(f"the toggles are {list(race.NAMES)}, got {sorted(unknown)}")
-    return {name: controls.toggle(name, bool(shown.get(name, True))) for name in race.NAMES}
+    for name in shown:
+        choice(name, "a toggle's name", NAMES)
+    return {name: controls.toggle(name, bool(shown.get(name, True))) for name in NAMES}
 
 
 class RaceExplorer(Explorer):
     """All eight contestants on one surface, each at a multiple of its range-test rate."""
 
     def __init__(self, problem: str = "Rosenbrock", multiplier: float = 1.0,
-                 steps: int = race.SURFACE_STEPS, **shown: bool):
+                 steps: int = SURFACE_STEPS, **shown: bool):
         live = LiveFigure(figsize=(12.5, 4.3), ncols=2)
         landscape_ax, loss_ax = live.axes
-        self.landscape = SwitchingLandscape(live, landscape_ax, race.SURFACES, problem)
-        self.paths = {name: self.landscape.add_path(name) for name in race.NAMES}
+        self.landscape = SwitchingLandscape(live, landscape_ax, SURFACES, problem)
+        self.paths = {name: self.landscape.add_path(name) for name in NAMES}
         landscape_ax.set_title("the race on the surface")
 
-        self.losses = LossPanel(live, loss_ax, race.SURFACE_STEPS, low=LOSS_FLOOR, high=1e3)
-        for name in race.NAMES:
+        self.losses = LossPanel(live, loss_ax, SURFACE_STEPS, low=LOSS_FLOOR, high=1e3)
+        for name in NAMES:
             self.losses.add_curve(name)
         loss_ax.set_title("loss per step")
         # The rates go in the status line, not the legend: drawing a legend's text again
         # costs more than the rest of a move.
         loss_ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
         multiplier_control = widgets.FloatLogSlider(
-            value=multiplier, base=2, min=math.log2(race.MULTIPLIERS[0]),
-            max=math.log2(race.MULTIPLIERS[-1]), step=0.5, readout_format=".3g",
+            value=multiplier, base=2, min=math.log2(MULTIPLIERS[0]),
+            max=math.log2(MULTIPLIERS[-1]), step=0.5, readout_format=".3g",
             description="η × range-test rate", style={"description_width": "initial"},
             layout=widgets.Layout(width="auto"))
         super().__init__(
             {
-                "problem": controls.dropdown("problem", race.SURFACES, problem),
+                "problem": controls.dropdown("problem", SURFACES, problem),
                 "multiplier": multiplier_control,
-                "steps": controls.steps(steps, race.SURFACE_STEPS),
+                "steps": controls.steps(steps, SURFACE_STEPS),
                 **_toggles(shown),
             },
             live,
@@ -128,7 +84,7 @@ class RaceExplorer(Explorer):
         self.landscape.set_problem(problem)
         self.player.set_steps(steps)
         index = multiplier_index(multiplier)
-        factor = float(race.MULTIPLIERS[index])
+        factor = float(MULTIPLIERS[index])
         runs = {name: run.head(steps) for name, run
                 in race_from(problem, index, self.landscape.start.picked).items()}
         rates = cached_rates(problem)
@@ -137,7 +93,7 @@ class RaceExplorer(Explorer):
             self.paths[name].show(visible)
             self.losses.show(name, None if visible is None else run.losses)
 
-        racing = [name for name in race.NAMES if shown[name]]
+        racing = [name for name in NAMES if shown[name]]
         if not racing:
             return Status("every optimizer is switched off: tick at least one box")
         failed = [name for name in racing if runs[name].diverged]
@@ -227,12 +183,10 @@ class NetworkRaceExplorer(Explorer):
     """Training curves of the eight contestants on the digits, and their generalisation gaps."""
 
     def __init__(self, metric: str = "val_accuracy", seed: int = 0, **shown: bool):
-        self.results = race.network_results()
+        self.results = network_results()
         self.seeds = [int(seed) for seed in self.results["seeds"]]
-        if metric not in NETWORK_METRICS:
-            raise ValueError(f"metric must be one of {list(NETWORK_METRICS)}, got {metric!r}")
-        if seed not in self.seeds:
-            raise ValueError(f"seed must be one of {self.seeds}, got {seed!r}")
+        choice(metric, "metric", NETWORK_METRICS)
+        choice(seed, "seed", self.seeds)
         live = LiveFigure(figsize=(12.5, 4.0), ncols=2)
         curve_ax, gap_ax = live.axes
         epochs = self.results["history"].shape[-1]
@@ -244,7 +198,7 @@ class NetworkRaceExplorer(Explorer):
         self.scale = TwoScaleAxis(live, curve_ax)
         self.title = curve_ax.set_title(" ")
         self.curves = {}
-        for name in race.NAMES:
+        for name in NAMES:
             (self.curves[name],) = curve_ax.plot([], [], color=COLORS[name], linewidth=1.5,
                                                  label=name)
         curve_ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
@@ -252,11 +206,11 @@ class NetworkRaceExplorer(Explorer):
         # final[o, s] = training loss, training accuracy, validation loss, validation accuracy
         final = self.results["final"]
         self.gaps = 100 * (final[..., 1] - final[..., 3])
-        x = np.arange(len(race.NAMES))
-        self.bars = gap_ax.bar(x, np.zeros(len(x)), color=[COLORS[n] for n in race.NAMES],
+        x = np.arange(len(NAMES))
+        self.bars = gap_ax.bar(x, np.zeros(len(x)), color=[COLORS[n] for n in NAMES],
                                alpha=0.75)
         (self.seed_dots,) = gap_ax.plot([], [], "o", color="k", markersize=4, label="every seed")
-        gap_ax.set_xticks(x, race.NAMES, rotation=30, fontsize=8)
+        gap_ax.set_xticks(x, NAMES, rotation=30, fontsize=8)
         gap_ax.set_xlim(-0.6, len(x) - 0.4)
         gap_ax.set_ylim(0.0, 5.0)
         gap_ax.set_autoscale_on(False)
@@ -280,11 +234,11 @@ class NetworkRaceExplorer(Explorer):
         family = "loss" if metric.endswith("loss") else "accuracy"
         scale = 1.0 if family == "loss" else 100.0
         s = self.seeds.index(seed)
-        history = self.results["history"][:, s, race.METRICS.index(metric)] * scale
+        history = self.results["history"][:, s, METRICS.index(metric)] * scale
         self.scale.show(family)
         self.title.set_text(f"{NETWORK_METRICS[metric]} per epoch, seed {seed}")
         dots_x, dots_y = [], []
-        for o, name in enumerate(race.NAMES):
+        for o, name in enumerate(NAMES):
             if shown[name]:
                 self.curves[name].set_data(self.epochs, self.scale.position(family, history[o]))
                 self.bars[o].set_height(self.gaps[o, s])
@@ -295,7 +249,7 @@ class NetworkRaceExplorer(Explorer):
                 self.bars[o].set_height(0.0)
         self.seed_dots.set_data(dots_x, dots_y)
 
-        racing = [o for o, name in enumerate(race.NAMES) if shown[name]]
+        racing = [o for o, name in enumerate(NAMES) if shown[name]]
         if not racing:
             return Status("every optimizer is switched off: tick at least one box")
         last = history[:, -1]
@@ -305,8 +259,8 @@ class NetworkRaceExplorer(Explorer):
         shown_as = ".1f" if family == "accuracy" else ".3f"
         spread = float(np.max(np.ptp(self.results["final"][racing, :, 3], axis=1))) * 100
         return Status(f"{NETWORK_METRICS[metric]} after epoch {len(self.epochs)}, seed {seed}: "
-                      f"best {race.NAMES[best]} {last[best]:{shown_as}}, worst "
-                      f"{race.NAMES[worst]} {last[worst]:{shown_as}}. Another seed moves an "
+                      f"best {NAMES[best]} {last[best]:{shown_as}}, worst "
+                      f"{NAMES[worst]} {last[worst]:{shown_as}}. Another seed moves an "
                       f"optimizer's final validation accuracy by up to {spread:.1f} points: "
                       "smaller differences are luck")
 

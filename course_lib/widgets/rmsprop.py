@@ -9,12 +9,13 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
+from course_lib.plots.colors import COLORS
 from course_lib.plots.rmsprop import GRADIENT_COLOR, relative_steps, scale_drop, window
 from course_lib.problems import Beale, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.panels import COLORS, LandscapePanel, LossPanel
+from course_lib.widgets.panels import LandscapePanel, LossPanel
 
 STEPS = 150
 """Steps each run takes on Beale's function."""

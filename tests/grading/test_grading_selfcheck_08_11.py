@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from course_lib import implicit_bias, optimizers
+from course_lib import optimizers
+from course_lib.experiments import implicit_bias
 from course_lib.grading import EXERCISES, TASKS, check_result
 from course_lib.grading.tasks import SELF_CHECKS
 

@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
-from course_lib.implicit_bias import fit, race, separable_data
+from course_lib.experiments.implicit_bias import fit, race, separable_data
 from course_lib.plots.implicit_bias import loss_and_test_error, results_table
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from course_lib.noise_floor import excess_loss_curve, measured_floor, noisy_regression
+from course_lib.experiments.noise_floor import excess_loss_curve, measured_floor, noisy_regression
 from course_lib.plots import noise_floor as plots
 
 

@@ -82,19 +82,19 @@ def test_the_next_points_are_what_course_lib_does_from_that_state():
     np.testing.assert_allclose(step.nesterov_next, phi - beta * new_m, rtol=1e-12)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"momentum": 1.0}, r"^momentum must be in \[0, 1\), got 1.0$"),
-    ({"momentum": -0.1}, r"^momentum must be in \[0, 1\), got -0.1$"),
-    ({"learning_rate": 0.0}, "^learning_rate must be > 0, got 0.0$"),
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"momentum": 1.0}, r"momentum must be a number in \[0, 1\), got 1\.0"),
+    ({"momentum": -0.1}, r"momentum must be a number in \[0, 1\), got -0\.1"),
+    ({"learning_rate": 0.0}, r"learning_rate must be a finite number > 0, got 0\.0"),
 ])
-def test_bad_step_arguments_are_refused(kwargs, match):
+def test_bad_step_arguments_are_refused_by_name(kwargs, message):
     arguments = {"learning_rate": 0.1, "momentum": 0.9, **kwargs}
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(ValueError, match=message):
         plots.look_ahead(Bowl(), [1.0, 1.0], [0.0, 0.0], **arguments)
 
 
 def test_the_pictures_draw_and_check_the_step():
     assert isinstance(plots.look_ahead_step(steps=5), Figure)
     assert isinstance(plots.damping(steps=10), Figure)
-    with pytest.raises(ValueError, match=r"^step must be in \[0, 5\], got 9$"):
+    with pytest.raises(ValueError, match=r"step must be an integer in \[0, 5\], got 9"):
         plots.look_ahead_step(step=9, steps=5)

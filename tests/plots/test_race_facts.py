@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from course_lib.plots import race
+from course_lib.experiments import network_race, surface_race
 from course_lib.problems import Trajectory
 
 
@@ -14,13 +14,13 @@ def _run(final_loss, diverged=False):
 
 def test_ranking_sorts_finishers_and_sets_the_diverged_apart():
     runs = {"a": _run(3.0), "b": _run(0.5), "c": _run(np.inf, diverged=True), "d": _run(1.0)}
-    finishers, diverged = race.ranking(runs)
+    finishers, diverged = surface_race.ranking(runs)
     assert [name for name, _ in finishers] == ["b", "d", "a"] and diverged == ["c"]
-    assert race.ranking_sentence(runs) == "lowest first: b 0.5, d 1, a 3; diverged: c"
+    assert surface_race.ranking_sentence(runs) == "lowest first: b 0.5, d 1, a 3; diverged: c"
 
 
 def test_network_facts_agree_with_the_cached_table():
-    results, facts = race.network_results(), race.network_facts()
+    results, facts = network_race.network_results(), network_race.network_facts()
     val = results["final"][:, :, 3]
     assert facts.lowest[2] == val.min() and facts.highest[2] == val.max()
     spreads = val.max(axis=1) - val.min(axis=1)

@@ -8,7 +8,7 @@ import pytest
 from course_lib import optimizers
 from course_lib.problems import rates
 from course_lib.problems.convex import SpreadQuadratic, accelerated_losses, losses_of
-from course_lib.problems.sparse import sparse_regression, train
+from course_lib.problems.rare_features import sparse_regression, train
 
 
 @pytest.mark.parametrize(("eta", "curvatures"), [(0.1, [1.0, 10.0]), (0.019, [1.0, 100.0]),

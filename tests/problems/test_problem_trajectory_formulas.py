@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
+from course_lib.experiments import contestants
 from course_lib.optimizers import SGD
-from course_lib.plots import race
 from course_lib.problems import Beale, Rosenbrock, trajectory
 
 STEPS = 200
@@ -89,7 +89,7 @@ def by_hand(name, problem, start, lr, steps=STEPS):
 
 
 def by_apply(name, problem, start, lr, steps=STEPS):
-    optimizer, point = race.make_optimizer(name, lr), np.array(start, dtype=np.float64)
+    optimizer, point = contestants.make_optimizer(name, lr), np.array(start, dtype=np.float64)
     path = [point.copy()]
     for _ in range(steps):
         optimizer.apply(problem.gradient(point), point)
@@ -98,16 +98,16 @@ def by_apply(name, problem, start, lr, steps=STEPS):
 
 
 def test_the_formulas_cover_every_contestant():
-    assert set(FORMULAS) == set(race.NAMES) == set(RATES)
+    assert set(FORMULAS) == set(contestants.NAMES) == set(RATES)
 
 
 @pytest.mark.parametrize("problem, start",
                          [(Rosenbrock(), (-1.5, 2.0)), (Rosenbrock(), (0.3, -0.6)),
                           (Beale(), (1.0, 1.5))], ids=["rosenbrock", "pressed", "beale"])
-@pytest.mark.parametrize("name", race.NAMES)
+@pytest.mark.parametrize("name", contestants.NAMES)
 def test_a_run_is_bit_for_bit_the_formula_and_the_checked_apply(name, problem, start):
     lr = RATES[name] / 4 if isinstance(problem, Beale) else RATES[name]
-    run = trajectory(race.make_optimizer(name, lr), problem, start=start, steps=STEPS)
+    run = trajectory(contestants.make_optimizer(name, lr), problem, start=start, steps=STEPS)
     assert not run.diverged
     np.testing.assert_array_equal(run.path, by_hand(name, problem, start, lr))
     np.testing.assert_array_equal(run.path, by_apply(name, problem, start, lr))

@@ -21,5 +21,6 @@ def test_set_moves_controls_by_name_and_refuses_unknown_names():
     assert explorer.set(learning_rate=0.05, steps=50) is explorer
     assert explorer.values()["learning_rate"] == pytest.approx(0.05)
     assert explorer.values()["steps"] == 50
-    with pytest.raises(ValueError, match="'momentum' is not a control"):
+    with pytest.raises(ValueError, match=r"control's name must be one of \[.*'learning_rate'.*\], "
+                                         r"got 'momentum'"):
         explorer.set(momentum=0.9)

@@ -68,5 +68,6 @@ def test_a_value_already_on_the_decade_grid_keeps_the_ends_asked_for():
 
 
 def test_a_value_outside_the_range_is_refused_by_name():
-    with pytest.raises(ValueError, match=r"learning rate η: value must be in \[0.001, 1\]"):
+    refused = r"learning rate η: value must be a number in \[0.001, 1\], got 2.0"
+    with pytest.raises(ValueError, match=refused):
         controls.learning_rate(2.0, 1e-3, 1.0)

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from course_lib.experiments import schedule_sweep as playground
 from course_lib.plots import schedules as figures
-from course_lib.widgets import schedules as playground
 from course_lib.widgets import show
 
 

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from course_lib import datasets, nn, optimizers
+from course_lib.experiments import sparsity_sweep as lesson
 from course_lib.plots import sparsity as figures
+from course_lib.sparsity import ProximalL1
 from course_lib.widgets import show
-from course_lib.widgets import sparsity as lesson
 
 DIGITS = datasets.load_digits_split()
 
@@ -104,7 +105,7 @@ def test_proximal_callback_is_one_soft_threshold_after_the_step():
     for i in (0, 2):  # kernels: sign(v) · max(|v| − η·λ, 0); biases untouched
         v = expected[i]
         expected[i] = np.sign(v) * np.maximum(np.abs(v) - 0.5 * l1, 0)
-    model.fit(X, y, epochs=1, batch_size=16, shuffle=False, callbacks=[lesson.ProximalL1(l1)])
+    model.fit(X, y, epochs=1, batch_size=16, shuffle=False, callbacks=[ProximalL1(l1)])
     for got, want in zip(model.get_weights(), expected, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 

@@ -1,4 +1,4 @@
-"""Linear regression on sparse features, a few common and many rare (lesson 4).
+"""Linear regression on rare binary features, beside a few common ones (lesson 4).
 
 Every example is a row of 0s and 1s: each of the ``common`` features is on with probability
 ``common_rate``, each of the ``rare`` ones with probability ``rare_rate``. The target is
@@ -11,10 +11,11 @@ a rare feature's weight then moves a small step, rarely.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
+
+from course_lib.validation import integer, number
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,26 +47,16 @@ class SparseRegression:
         return float(error[~self.rare].mean()), float(error[self.rare].mean())
 
 
-def _count(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
-def _rate(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 < value <= 1:
-        raise ValueError(f"{name} must be a number in (0, 1], got {value!r}")
-    return float(value)
-
-
 def sparse_regression(common: int = 10, rare: int = 90, common_rate: float = 0.5,
                       rare_rate: float = 0.01, n_train: int = 2000, n_test: int = 2000,
                       seed: int = 0) -> SparseRegression:
     """Draw the data set: binary features, true weights from N(0, 1), y = x · w_true."""
-    common, rare = _count(common, "common"), _count(rare, "rare")
-    n_train, n_test = _count(n_train, "n_train"), _count(n_test, "n_test")
-    rates = np.r_[np.full(common, _rate(common_rate, "common_rate")),
-                  np.full(rare, _rate(rare_rate, "rare_rate"))]
+    common, rare = integer(common, "common", low=1), integer(rare, "rare", low=1)
+    n_train, n_test = integer(n_train, "n_train", low=1), integer(n_test, "n_test", low=1)
+    rates = np.r_[np.full(common, number(common_rate, "common_rate", low=0, high=1,
+                                         low_inclusive=False)),
+                  np.full(rare, number(rare_rate, "rare_rate", low=0, high=1,
+                                       low_inclusive=False))]
     rng = np.random.default_rng(seed)
     X_train = (rng.random((n_train, rates.size)) < rates).astype(np.float64)
     X_test = (rng.random((n_test, rates.size)) < rates).astype(np.float64)
@@ -76,7 +67,7 @@ def sparse_regression(common: int = 10, rare: int = 90, common_rate: float = 0.5
 
 def train(optimizer, data: SparseRegression, batch_size: int = 10) -> np.ndarray:
     """One pass over the training rows in mini-batches, from w = 0; returns the weights."""
-    batch_size = _count(batch_size, "batch_size")
+    batch_size = integer(batch_size, "batch_size", low=1)
     w = np.zeros(data.w_true.size)
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, len(data.y_train), batch_size):
