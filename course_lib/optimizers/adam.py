@@ -65,9 +65,9 @@ class Adam(Optimizer):
             s_max = slots["s_max"]
             s_max[...] = np.maximum(s_max, s)          # the largest s so far
             s = s_max
-        # m̂ and ŝ folded into the rate, as Keras does: η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+        # θ ← θ − η_t m ⊘ (√s + ε): m̂ and ŝ folded into the rate η_t, as in Keras
         learning_rate_t = learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
-        theta -= learning_rate_t * (m / (np.sqrt(s) + epsilon))   # θ ← θ − η_t m ⊘ (√s + ε)
+        theta -= learning_rate_t * (m / (np.sqrt(s) + epsilon))
 
 
 class AdamW(Adam):

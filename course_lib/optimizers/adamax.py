@@ -46,6 +46,6 @@ class Adamax(Optimizer):
         m, u = slots["m"], slots["u"]
         moving_average(m, g, beta_1)                   # m ← β₁ m + (1 − β₁) g
         u[...] = np.maximum(beta_2 * u, np.abs(g))     # u ← max(β₂ u, |g|)
-        # m̂ folded into the rate, as Keras does: η_t = η / (1 − β₁ᵗ)
+        # θ ← θ − η_t m ⊘ (u + ε): m̂ folded into the rate η_t, as in Keras
         learning_rate_t = learning_rate / (1 - beta_1**t)
-        theta -= learning_rate_t * (m / (u + epsilon))   # θ ← θ − η_t m ⊘ (u + ε)
+        theta -= learning_rate_t * (m / (u + epsilon))

@@ -40,8 +40,8 @@ CHUNK = 131_072
 
 An update is a handful of NumPy expressions, and each makes temporaries the
 size of its operands. Run over a whole 10⁷-element array, every temporary is
-80 MB of fresh memory and every pass goes out to main memory: Adam's step
-takes about three times as long as over pieces (``benchmarks/optimizer_step.py``,
+80 MB of fresh memory and every pass goes out to main memory: a step takes
+two to three times as long as over pieces (``benchmarks/optimizer_step.py``,
 column "after, one piece"). Over pieces of this size the temporaries are
 reused from the allocator's cache and the passes after the first find the
 piece still in the CPU cache, so main memory sees each array about once per

@@ -63,9 +63,11 @@ class Nadam(Optimizer):
         moving_average(m, g, self.beta_1)              # m ← β₁ m + (1 − β₁) g
         moving_average(s, g * g, beta_2)               # s ← β₂ s + (1 − β₂) g ⊗ g
         mu, mu_next = self._mu(t), self._mu(t + 1)
-        u_product, u_product_next = self.u_product, self.u_product * mu_next  # Π_t, Π_{t+1}
+        u_product = self.u_product                     # Π_t
+        u_product_next = u_product * mu_next           # Π_{t+1}
         # η m̂ = η μ_{t+1} m / (1 − Π_{t+1}) + η (1 − μ_t) g / (1 − Π_t)
         learning_rate_m_hat = (learning_rate * mu_next / (1 - u_product_next) * m
                                + learning_rate * (1 - mu) / (1 - u_product) * g)
         s_hat = s / (1 - beta_2**t)
-        theta -= learning_rate_m_hat / (np.sqrt(s_hat) + epsilon)  # θ ← θ − η m̂ ⊘ (√ŝ + ε)
+        # θ ← θ − η m̂ ⊘ (√ŝ + ε)
+        theta -= learning_rate_m_hat / (np.sqrt(s_hat) + epsilon)

@@ -56,7 +56,7 @@ class TorchSGD(Optimizer):
         velocity *= momentum
         velocity += g                                          # b ← μ b + g
         if self.nesterov:
-            theta -= learning_rate * (g + momentum * velocity)  # θ ← θ − η (g + μ b)
+            theta -= learning_rate * (g + momentum * velocity)   # θ ← θ − η (g + μ b)
         else:
             theta -= learning_rate * velocity                  # θ ← θ − η b
 
@@ -110,8 +110,9 @@ class TorchNadam(Optimizer):
         s *= beta_2
         s += (1 - beta_2) * (g * g)                    # s ← β₂ s + (1 − β₂) g ⊗ g
         mu, mu_next = self._mu(t), self._mu(t + 1)
-        mu_product, mu_product_next = self.mu_product, self.mu_product * mu_next
+        mu_product = self.mu_product                   # Π_t
+        mu_product_next = mu_product * mu_next         # Π_{t+1}
         denominator = np.sqrt(s / (1 - beta_2**t)) + epsilon      # √ŝ + ε
-        # Two steps, as PyTorch takes them: the current gradient's, the look-ahead momentum's
+        # As PyTorch: the current gradient's step, then the look-ahead momentum's
         theta -= learning_rate * (1 - mu) / (1 - mu_product) * (g / denominator)
         theta -= learning_rate * mu_next / (1 - mu_product_next) * (m / denominator)
