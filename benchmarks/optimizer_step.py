@@ -11,8 +11,9 @@ the end. Both versions take the same steps from the same start, interleaved
 a shared machine slows both alike; each time is the median of ``--repeats``
 steps. The script checks that the two versions end with the same numbers,
 bit for bit, and prints the ratio after / before of the medians (the goal's:
-no optimizer more than 1.5× slower at 10⁷ parameters) and of the best steps,
-which on a busy machine are the ones that waited least for a core.
+no optimizer more than 1.5× slower at 10⁷ parameters), of the best steps,
+which on a busy machine are the ones that waited least for a core, and of
+the median CPU time (both threads together), which waiting does not count.
 
 Two more columns explain the figures. "after, one piece" runs the working
 tree's formulas over each whole array at once, without the walk in cache-sized
@@ -106,15 +107,17 @@ class Run:
 
     def __init__(self, optimizer, start, g, setting=contextlib.nullcontext):
         self.optimizer, self.theta, self.g, self.setting = optimizer, start.copy(), g, setting
-        self.times = []
+        self.times, self.cpu_times = [], []
         self.step()                  # builds the slots; their first touch is not part of a step
         self.times.clear()
+        self.cpu_times.clear()
 
     def step(self) -> None:
         with self.setting():
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             self.optimizer.apply(self.g, self.theta)
             self.times.append(time.perf_counter() - began)
+            self.cpu_times.append(time.process_time() - began_cpu)
 
     @property
     def median(self) -> float:
@@ -123,6 +126,10 @@ class Run:
     @property
     def best(self) -> float:
         return min(self.times)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpu_times)
 
 
 def same_numbers(one: Run, other: Run) -> bool:
@@ -161,9 +168,9 @@ def main() -> None:
           f"pieces of {base.CHUNK} elements, {base.WORKERS} worker threads; "
           f"median of {args.repeats} interleaved steps\n")
     print("| optimizer | parameters | before (ms) | after (ms) | after / before "
-          "| after / before, best steps | after, one piece (ms) | roofline (ms) "
-          "| after / roofline | same numbers |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+          "| after / before, best steps | after / before, CPU time | after, one piece (ms) "
+          "| roofline (ms) | after / roofline | same numbers |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
     worst, all_same = 0.0, True
     with optimizers_at(args.before) as before:
         for size in sizes:
@@ -184,7 +191,8 @@ def main() -> None:
                     worst = max(worst, ratio)
                 all_same &= same
                 print(f"| {name} | {size:.0e} | {old.median * 1e3:.2f} | {new.median * 1e3:.2f} "
-                      f"| {ratio:.2f} | {new.best / old.best:.2f} | {whole.median * 1e3:.2f} "
+                      f"| {ratio:.2f} | {new.best / old.best:.2f} | {new.cpu / old.cpu:.2f} "
+                      f"| {whole.median * 1e3:.2f} "
                       f"| {line * 1e3:.2f} | {new.median / line:.2f} | {'yes' if same else 'NO'} |",
                       flush=True)
                 del old, new, whole
