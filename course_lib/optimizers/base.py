@@ -41,7 +41,7 @@ CHUNK = 131_072
 An update is a handful of NumPy expressions, and each makes temporaries the
 size of its operands. Run over a whole 10⁷-element array, every temporary is
 80 MB of fresh memory and every pass goes out to main memory: a step takes
-two to three times as long as over pieces (``benchmarks/optimizer_step.py``,
+two to four times as long as over pieces (``benchmarks/optimizer_step.py``,
 column "after, one piece"). Over pieces of this size the temporaries are
 reused from the allocator's cache and the passes after the first find the
 piece still in the CPU cache, so main memory sees each array about once per
@@ -211,7 +211,8 @@ class Optimizer:
         """Create the slots on the first step, and any slot a hyperparameter switched on since."""
         if self._slots is None:
             self._slots = [{} for _ in params]
-        self._specs = [(theta.shape, theta.dtype) for theta in params]
+        if self._specs is None or None in self._specs:
+            self._specs = [(theta.shape, theta.dtype) for theta in params]
         for theta, slots in zip(params, self._slots, strict=True):
             for name in self.slot_names:
                 if name not in slots:
