@@ -1,36 +1,43 @@
-"""One optimizer step on 10⁶ and 10⁷ float64 parameters, next to the memory roofline.
+"""One optimizer step on 10⁶ and 10⁷ float64 parameters: before and after a change, same run.
 
-    .venv/bin/python benchmarks/optimizer_step.py [--quick]
+    .venv/bin/python benchmarks/optimizer_step.py [--quick] [--before REV] [--repeats N]
 
-A step must at least read g, θ and each slot once and write θ and each slot
-once: 3 + 2k arrays for an optimizer with k slots. The roofline is the time
-NumPy takes to stream that many bytes, measured in the same run with
-``np.add(a, b, out=c)`` over three arrays that hold, together, as many bytes
-as those 3 + 2k arrays: once by one thread, once cut into the same shares
-and run on the same worker threads as a large parameter's update
-(``course_lib.optimizers.base.WORKERS``). The step time includes the check
-that no gradient holds NaN or inf, which reads g once more.
+"after" is the working tree's ``course_lib.optimizers``. "before" is the same
+package as it was at the git revision ``--before`` (by default the last commit
+before the updates were rewritten as formulas): the script copies it out of
+git into a temporary folder, imports it under another name, and deletes it at
+the end. Both versions take the same steps from the same start, interleaved
+(before, after, after, before, before, after, …), so a burst of other work on
+a shared machine slows both alike; each time is the median of ``--repeats``
+steps. The script checks that the two versions end with the same numbers,
+bit for bit, and prints the ratio after / before of the medians (the goal's:
+no optimizer more than 1.5× slower at 10⁷ parameters), of the best steps,
+which on a busy machine are the ones that waited least for a core, and of
+the median CPU time (both threads together), which waiting does not count.
 
-A parameter of more than ``THREADED_PIECES × CHUNK`` elements (both sizes
-here) is shared out among the worker threads, so the step's wall-clock time
-is the figure that counts. Each time is the best of several runs: on a
-machine shared with other work, the best run is the one that waited least
-for a core; run it when the machine is quiet. The least CPU time of the
-step, all threads together, is printed too: the work itself, about twice the
-wall-clock time when both threads had a core.
-
-Prints a Markdown table with two ratios. The goal's is step / roofline
-(2 threads): the step against the fastest its bytes can stream when both
-cores pull. Goal: every optimizer within 2× of it. The ratio to the
-one-thread roofline is printed beside it, the figure the single-threaded
-step was held to. ``--quick`` measures 10⁶ parameters only, with fewer
-repeats. No BLAS is involved, so BLAS thread settings do not matter.
+Two more columns explain the figures. "after, one piece" runs the working
+tree's formulas over each whole array at once, without the walk in cache-sized
+pieces (``course_lib.optimizers.base.CHUNK``), median of 3 steps taken after
+the others: what the walk saves. The roofline is the time
+``np.add(a, b, out=c)`` takes to stream as many bytes as the step must move
+(read g, θ and each slot, write θ and each slot: 3 + 2k arrays for k slots),
+split over the same worker threads as a large parameter's update.
+``--quick`` measures 10⁶ parameters only.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
+import importlib
+import io
+import pathlib
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
 
 import numpy as np
@@ -38,129 +45,160 @@ import numpy as np
 from course_lib import optimizers
 from course_lib.optimizers import base
 
-GOAL = 2.0
+GOAL = 1.5
+BEFORE = "3e248ce8714913668412c1dc1ff5ddb0ad7d87c6"
+"""The last commit with the ``out=`` updates and their scratch buffers."""
+
+REPOSITORY = pathlib.Path(__file__).resolve().parents[1]
+PACKAGE = "course_lib/optimizers"
 
 OPTIMIZERS = {
-    "SGD": lambda: optimizers.SGD(),
-    "SGD(momentum=0.9)": lambda: optimizers.SGD(momentum=0.9),
-    "SGD(momentum=0.9, nesterov=True)": lambda: optimizers.SGD(momentum=0.9, nesterov=True),
-    "Adagrad": lambda: optimizers.Adagrad(),
-    "RMSprop": lambda: optimizers.RMSprop(),
-    "RMSprop(momentum=0.9, centered=True)":
-        lambda: optimizers.RMSprop(momentum=0.9, centered=True),
-    "Adam": lambda: optimizers.Adam(),
-    "Adam(amsgrad=True)": lambda: optimizers.Adam(amsgrad=True),
-    "AdamW": lambda: optimizers.AdamW(),
-    "Adamax": lambda: optimizers.Adamax(),
-    "Nadam": lambda: optimizers.Nadam(),
-    "TorchSGD(momentum=0.9)": lambda: optimizers.TorchSGD(momentum=0.9),
-    "TorchNadam": lambda: optimizers.TorchNadam(),
+    "SGD": lambda o: o.SGD(),
+    "SGD(momentum=0.9)": lambda o: o.SGD(momentum=0.9),
+    "SGD(momentum=0.9, nesterov=True)": lambda o: o.SGD(momentum=0.9, nesterov=True),
+    "Adagrad": lambda o: o.Adagrad(),
+    "RMSprop": lambda o: o.RMSprop(),
+    "RMSprop(momentum=0.9, centered=True)": lambda o: o.RMSprop(momentum=0.9, centered=True),
+    "Adam": lambda o: o.Adam(),
+    "Adam(amsgrad=True)": lambda o: o.Adam(amsgrad=True),
+    "AdamW": lambda o: o.AdamW(),
+    "Adamax": lambda o: o.Adamax(),
+    "Nadam": lambda o: o.Nadam(),
+    "TorchSGD(momentum=0.9)": lambda o: o.TorchSGD(momentum=0.9),
+    "TorchNadam": lambda o: o.TorchNadam(),
 }
 
 
-def best_times(run, repeats: int) -> tuple[float, float]:
-    """The best wall-clock time and the best CPU time (all threads) of ``repeats`` runs, in s."""
-    wall, cpu = [], []
-    for _ in range(repeats):
-        began_wall, began_cpu = time.perf_counter(), time.process_time()
-        run()
-        wall.append(time.perf_counter() - began_wall)
-        cpu.append(time.process_time() - began_cpu)
-    return min(wall), min(cpu)
+@contextlib.contextmanager
+def optimizers_at(revision: str):
+    """``course_lib.optimizers`` as it was at ``revision``, imported as ``optimizers_before``."""
+    archive = subprocess.run(["git", "-C", str(REPOSITORY), "archive", revision, PACKAGE],
+                             capture_output=True, check=True).stdout
+    with tempfile.TemporaryDirectory() as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as files:
+            files.extractall(folder, filter="data")
+        package = pathlib.Path(folder, "optimizers_before")
+        pathlib.Path(folder, PACKAGE).rename(package)
+        # Its modules import each other by absolute name: point those at the copy.
+        for module in package.glob("*.py"):
+            source = module.read_text(encoding="utf-8")
+            module.write_text(source.replace("course_lib.optimizers", "optimizers_before"),
+                              encoding="utf-8")
+        sys.path.insert(0, folder)
+        try:
+            yield importlib.import_module("optimizers_before")
+        finally:
+            sys.path.remove(folder)
 
 
-def best_time(run, repeats: int) -> float:
-    return best_times(run, repeats)[0]
+@contextlib.contextmanager
+def one_piece():
+    """The working tree's updates over each whole array: no pieces, no threads."""
+    chunk = base.CHUNK
+    base.CHUNK = sys.maxsize
+    try:
+        yield
+    finally:
+        base.CHUNK = chunk
 
 
-def arrays_moved(optimizer) -> int:
-    """Read g, θ and each slot; write θ and each slot."""
-    return 3 + 2 * len(optimizer.slot_names)
+class Run:
+    """One optimizer with its own θ, stepping on a fixed g; ``step()`` returns its time in s."""
+
+    def __init__(self, optimizer, start, g, setting=contextlib.nullcontext):
+        self.optimizer, self.theta, self.g, self.setting = optimizer, start.copy(), g, setting
+        self.times, self.cpu_times = [], []
+        self.step()                  # builds the slots; their first touch is not part of a step
+        self.times.clear()
+        self.cpu_times.clear()
+
+    def step(self) -> None:
+        with self.setting():
+            began, began_cpu = time.perf_counter(), time.process_time()
+            self.optimizer.apply(self.g, self.theta)
+            self.times.append(time.perf_counter() - began)
+            self.cpu_times.append(time.process_time() - began_cpu)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpu_times)
 
 
-def step_times(make, size: int, repeats: int, rng) -> tuple[float, float]:
-    """Best wall-clock time and best CPU time of one step on ``size`` parameters."""
-    optimizer = make()
-    theta = rng.standard_normal(size)
-    g = rng.standard_normal(size)
-    optimizer.apply(g, theta)  # builds the slots; their first touch is not part of a step
-    return best_times(lambda: optimizer.apply(g, theta), repeats)
+def same_numbers(one: Run, other: Run) -> bool:
+    slots, other_slots = one.optimizer.slots[0], other.optimizer.slots[0]
+    return (np.array_equal(one.theta, other.theta) and slots.keys() == other_slots.keys()
+            and all(np.array_equal(slots[name], other_slots[name]) for name in slots))
 
 
-def roofline_times(arrays: int, size: int, repeats: int, rng) -> tuple[float, float]:
-    """Best wall-clock times of np.add(a, b, out=c) over as many bytes as ``arrays`` arrays of
-    ``size``: by this thread alone, and cut into shares run at once on the optimizers' workers.
-    """
+def roofline(arrays: int, size: int, repeats: int, rng) -> float:
+    """Median time of np.add(a, b, out=c) over as many bytes as ``arrays`` arrays of ``size``,
+    cut into shares run at once on the optimizers' worker threads."""
     length = -(-arrays * size // 3)
     a, b = rng.standard_normal(length), rng.standard_normal(length)
     c = np.empty(length)
     shares = [slice(*share) for share in base._shares(length, base.WORKERS)]
-    in_shares = [functools.partial(np.add, a[s], b[s], out=c[s]) for s in shares]
-    return (best_time(lambda: np.add(a, b, out=c), repeats),
-            best_time(lambda: base._at_once(in_shares), repeats))
-
-
-def piecewise_time(ufunc, size: int, repeats: int, rng) -> float:
-    """Best time of ``ufunc`` over ``size`` float64 held in cache: one piece, used again and again.
-
-    This is what one more pass of a step costs once its piece is in the cache.
-    """
-    x = rng.random(min(size, base.CHUNK)) + 0.5
-    w = np.empty_like(x)
-    pieces = -(-size // x.size)
-
-    def run():
-        for _ in range(pieces):
-            ufunc(x, w)
-
-    return best_time(run, repeats)
+    tasks = [functools.partial(np.add, a[s], b[s], out=c[s]) for s in shares]
+    times = []
+    for _ in range(repeats):
+        began = time.perf_counter()
+        base._at_once(tasks)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10⁶ parameters, fewer repeats")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="runs per measurement, the best one kept (default 11, quick 3)")
+    parser.add_argument("--quick", action="store_true", help="10⁶ parameters only")
+    parser.add_argument("--before", default=BEFORE, help="git revision of 'before'")
+    parser.add_argument("--repeats", type=int, default=15,
+                        help="steps per version, interleaved; the median is kept (default 15)")
     args = parser.parse_args()
     sizes = [10**6] if args.quick else [10**6, 10**7]
-    repeats = args.repeats or (3 if args.quick else 11)
     rng = np.random.default_rng(0)
 
-    print(f"NumPy {np.__version__}, float64, pieces of {base.CHUNK} elements, "
-          f"{base.WORKERS} worker threads, best of {repeats}\n")
-    threads = f"{base.WORKERS} threads"
-    print("| optimizer | parameters | arrays moved | MB moved | step (ms) "
-          f"| roofline, 1 thread (ms) | roofline, {threads} (ms) "
-          f"| step / roofline (1 thread) | step / roofline ({threads}) | step, CPU time (ms) |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    worst = 0.0
-    arrays = {name: arrays_moved(make()) for name, make in OPTIMIZERS.items()}
-    for size in sizes:
-        # The rooflines are measured before and after the steps and the faster kept,
-        # so that a burst of other work on a shared machine cannot make them look slow.
-        kinds = sorted(set(arrays.values()))
-        before = {k: roofline_times(k, size, repeats, rng) for k in kinds}
-        steps = {name: step_times(make, size, repeats, rng) for name, make in OPTIMIZERS.items()}
-        after = {k: roofline_times(k, size, repeats, rng) for k in kinds}
-        roofline = {k: tuple(map(min, before[k], after[k])) for k in kinds}
-        for name, (seconds, cpu) in steps.items():
-            k = arrays[name]
-            alone, shared = roofline[k]
-            worst = max(worst, seconds / shared)
-            print(f"| {name} | {size:.0e} | {k} | {k * size * 8 / 1e6:.0f} | {seconds * 1e3:.2f} "
-                  f"| {alone * 1e3:.2f} | {shared * 1e3:.2f} | {seconds / alone:.2f} "
-                  f"| {seconds / shared:.2f} | {cpu * 1e3:.2f} |")
-    largest = sizes[-1]
-    alone, shared = roofline_times(3, largest, repeats, rng)
-    print(f"\nStreaming bandwidth (np.add, {largest:.0e} float64 per array): "
-          f"{3 * largest * 8 / alone / 1e9:.1f} GB/s by one thread, "
-          f"{3 * largest * 8 / shared / 1e9:.1f} GB/s by {base.WORKERS}")
-    for label, ufunc in [("np.sqrt(x, out=w)", np.sqrt),
-                         ("np.multiply(x, x, out=w)", lambda x, w: np.multiply(x, x, out=w))]:
-        print(f"{label} over {largest:.0e} float64 already in cache, one thread: "
-              f"{piecewise_time(ufunc, largest, repeats, rng) * 1e3:.2f} ms")
+    print(f"NumPy {np.__version__}, float64, before = {args.before[:10]}, after = working tree; "
+          f"pieces of {base.CHUNK} elements, {base.WORKERS} worker threads; "
+          f"median of {args.repeats} interleaved steps\n")
+    print("| optimizer | parameters | before (ms) | after (ms) | after / before "
+          "| after / before, best steps | after / before, CPU time | after, one piece (ms) "
+          "| roofline (ms) | after / roofline | same numbers |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |")
+    worst, all_same = 0.0, True
+    with optimizers_at(args.before) as before:
+        for size in sizes:
+            start, g = rng.standard_normal(size), rng.standard_normal(size)
+            for name, make in OPTIMIZERS.items():
+                old, new = Run(make(before), start, g), Run(make(optimizers), start, g)
+                for repeat in range(args.repeats):
+                    for run in (old, new) if repeat % 2 == 0 else (new, old):
+                        run.step()
+                whole = Run(make(optimizers), start, g, one_piece)
+                for _ in range(3):
+                    whole.step()
+                same = same_numbers(old, new)
+                arrays = 3 + 2 * len(new.optimizer.slots[0])
+                line = roofline(arrays, size, args.repeats, rng)
+                ratio = new.median / old.median
+                if size == sizes[-1]:
+                    worst = max(worst, ratio)
+                all_same &= same
+                print(f"| {name} | {size:.0e} | {old.median * 1e3:.2f} | {new.median * 1e3:.2f} "
+                      f"| {ratio:.2f} | {new.best / old.best:.2f} | {new.cpu / old.cpu:.2f} "
+                      f"| {whole.median * 1e3:.2f} "
+                      f"| {line * 1e3:.2f} | {new.median / line:.2f} | {'yes' if same else 'NO'} |",
+                      flush=True)
+                del old, new, whole
     verdict = "met" if worst <= GOAL else "missed"
-    print(f"Worst step / roofline ({threads}): {worst:.2f} (goal <= {GOAL:g}: {verdict})")
+    print(f"\nWorst after / before at {sizes[-1]:.0e}: {worst:.2f} (goal <= {GOAL:g}: {verdict}); "
+          f"same numbers everywhere: {'yes' if all_same else 'NO'}")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,6 @@ class Adagrad(Optimizer):
     """
 
     slot_names = ("s",)
-    scratch_buffers = 0
     initial_accumulator_value = Number(0.0)
     epsilon = Number(0.0)
 
@@ -39,12 +38,8 @@ class Adagrad(Optimizer):
     def _initial_slot(self, name, theta):
         return np.full(theta.shape, self.initial_accumulator_value, theta.dtype)
 
-    def _coefficients(self, learning_rate, step):
-        return {"learning_rate": learning_rate, "epsilon": self.epsilon}
-
-    def _update(self, g, theta, slots, c):
-        """One step, in place; ``c`` holds this step's learning rate and ε."""
-        learning_rate, epsilon = c.learning_rate, c.epsilon
+    def _update(self, g, theta, slots, learning_rate, t):
+        epsilon = self.epsilon
         s = slots["s"]
         s += g * g                                          # s ← s + g ⊗ g
         theta -= learning_rate * g / np.sqrt(s + epsilon)   # θ ← θ − η g ⊘ √(s + ε)

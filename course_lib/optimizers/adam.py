@@ -8,6 +8,7 @@ import numpy as np
 
 from course_lib.optimizers.base import Optimizer
 from course_lib.optimizers.hyperparameters import Flag, Number
+from course_lib.optimizers.moving_average import moving_average
 
 
 class Adam(Optimizer):
@@ -28,8 +29,8 @@ class Adam(Optimizer):
 
     which is the lesson's update with ε replaced by ε / √(1 − β₂ᵗ): the two
     differ only while √ŝ is as small as ε. The slots are ``"m"`` and ``"s"``.
-    (The source text's m ← β₁ m − (1 − β₁) g walks uphill with its θ line;
-    see ERRATA.md.)
+    (The source text's m ← β₁ m − (1 − β₁) g walks uphill with its θ line:
+    lesson 6 shows it; see "Errata in the source" in the README.)
 
     ``amsgrad=True`` divides by the largest s seen so far (slot ``"s_max"``),
     so a coordinate's step cannot grow because its s decayed.
@@ -55,27 +56,18 @@ class Adam(Optimizer):
     def slot_names(self):
         return ("m", "s", "s_max") if self.amsgrad else ("m", "s")
 
-    def _coefficients(self, learning_rate, step):
-        corrected = learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
-        return {"corrected_learning_rate": corrected, "one_minus_beta_1": 1 - self.beta_1,
-                "one_minus_beta_2": 1 - self.beta_2, "epsilon": self.epsilon}
-
-    def _update(self, g, theta, slots, c, w):
+    def _update(self, g, theta, slots, learning_rate, t):
+        beta_1, beta_2, epsilon = self.beta_1, self.beta_2, self.epsilon
         m, s = slots["m"], slots["s"]
-        np.subtract(g, m, out=w)
-        w *= c.one_minus_beta_1
-        m += w                                        # m ← m + (1 − β₁)(g − m)
-        np.square(g, out=w)
-        w -= s
-        w *= c.one_minus_beta_2
-        s += w                                        # s ← s + (1 − β₂)(g ⊗ g − s)
+        moving_average(m, g, beta_1)                   # m ← β₁ m + (1 − β₁) g
+        moving_average(s, g * g, beta_2)               # s ← β₂ s + (1 − β₂) g ⊗ g
         if self.amsgrad:
-            s = np.maximum(slots["s_max"], s, out=slots["s_max"])
-        np.sqrt(s, out=w)
-        w += c.epsilon
-        np.divide(m, w, out=w)
-        w *= c.corrected_learning_rate
-        theta -= w                                    # θ ← θ − η_t m ⊘ (√s + ε)
+            s_max = slots["s_max"]
+            s_max[...] = np.maximum(s_max, s)          # the largest s so far
+            s = s_max
+        # θ ← θ − η_t m ⊘ (√s + ε): m̂ and ŝ folded into the rate η_t, as in Keras
+        learning_rate_t = learning_rate * math.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        theta -= learning_rate_t * (m / (np.sqrt(s) + epsilon))
 
 
 class AdamW(Adam):
@@ -101,10 +93,6 @@ class AdamW(Adam):
         super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad)
         self.weight_decay = weight_decay
 
-    def _coefficients(self, learning_rate, step):
-        return {**super()._coefficients(learning_rate, step),
-                "shrink": 1 - learning_rate * self.weight_decay}
-
-    def _update(self, g, theta, slots, c, w):
-        theta *= c.shrink                             # θ ← (1 − η λ) θ
-        super()._update(g, theta, slots, c, w)
+    def _update(self, g, theta, slots, learning_rate, t):
+        theta *= 1 - learning_rate * self.weight_decay      # θ ← (1 − η λ) θ
+        super()._update(g, theta, slots, learning_rate, t)

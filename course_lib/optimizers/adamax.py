@@ -1,4 +1,4 @@
-"""AdaMax: Adam with the largest recent |g| in place of the root of v (lesson 7)."""
+"""AdaMax: Adam with the largest recent |g| in place of the root of s (lesson 7)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import numpy as np
 
 from course_lib.optimizers.base import Optimizer
 from course_lib.optimizers.hyperparameters import Number
+from course_lib.optimizers.moving_average import moving_average
 
 
 class Adamax(Optimizer):
-    """AdaMax: scale the step by a decaying maximum of |g| instead of √v.
+    """AdaMax: scale the step by a decaying maximum of |g| instead of √s.
 
     At step t = 1, 2, …::
 
@@ -17,12 +18,12 @@ class Adamax(Optimizer):
         u ← max(β₂ u, |g|)
         θ ← θ − η m ⊘ ((1 − β₁ᵗ)(u + ε))
 
-    u is Adam's √v with the ℓ2 norm over time replaced by the ℓ∞ norm; it
+    u is Adam's √s with the ℓ2 norm over time replaced by the ℓ∞ norm; it
     needs no bias correction. The absolute value matters: without it a
-    negative gradient would never raise u (the source text drops it; see
-    ERRATA.md). The slots are ``"m"`` and ``"u"``. As Adam does, the code
-    folds m's correction into the rate, η_t = η / (1 − β₁ᵗ), and computes
-    θ ← θ − η_t m ⊘ (u + ε).
+    negative gradient would never raise u (the source text drops it: lesson 7
+    shows it; see "Errata in the source" in the README). The slots are
+    ``"m"`` and ``"u"``. As Adam does, the code folds m's correction into the
+    rate, η_t = η / (1 − β₁ᵗ), and computes θ ← θ − η_t m ⊘ (u + ε).
 
     PyTorch's ``torch.optim.Adamax`` puts ε inside the maximum,
     u ← max(β₂ u, |g| + ε), then θ ← θ − η m ⊘ ((1 − β₁ᵗ) u), with η = 0.002
@@ -40,20 +41,11 @@ class Adamax(Optimizer):
         self.beta_2 = beta_2
         self.epsilon = epsilon
 
-    def _coefficients(self, learning_rate, step):
-        return {"corrected_learning_rate": learning_rate / (1 - self.beta_1**step),
-                "one_minus_beta_1": 1 - self.beta_1, "beta_2": self.beta_2,
-                "epsilon": self.epsilon}
-
-    def _update(self, g, theta, slots, c, w):
+    def _update(self, g, theta, slots, learning_rate, t):
+        beta_1, beta_2, epsilon = self.beta_1, self.beta_2, self.epsilon
         m, u = slots["m"], slots["u"]
-        np.subtract(g, m, out=w)
-        w *= c.one_minus_beta_1
-        m += w                                        # m ← m + (1 − β₁)(g − m)
-        u *= c.beta_2
-        np.abs(g, out=w)
-        np.maximum(u, w, out=u)                       # u ← max(β₂ u, |g|)
-        np.add(u, c.epsilon, out=w)
-        np.divide(m, w, out=w)
-        w *= c.corrected_learning_rate
-        theta -= w                                    # θ ← θ − η_t m ⊘ (u + ε)
+        moving_average(m, g, beta_1)                   # m ← β₁ m + (1 − β₁) g
+        u[...] = np.maximum(beta_2 * u, np.abs(g))     # u ← max(β₂ u, |g|)
+        # θ ← θ − η_t m ⊘ (u + ε): m̂ folded into the rate η_t, as in Keras
+        learning_rate_t = learning_rate / (1 - beta_1**t)
+        theta -= learning_rate_t * (m / (u + epsilon))

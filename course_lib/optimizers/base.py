@@ -2,21 +2,21 @@
 the input checks, saving and restoring, and walking big arrays piece by piece
 (the largest on two threads at once).
 
-A subclass only writes its formula, in three parts:
+A subclass only writes its formula:
 
 - ``slot_names``: the arrays it keeps per parameter (Adam: ``("m", "s")``);
-- ``_coefficients(learning_rate, step)``: the numbers a step shares across all
-  coordinates, such as Adam's bias-corrected rate, as Python floats;
-- ``_update(g, theta, slots, c, *scratch)``: the formula itself, applied in
-  place to ``theta`` and the slots; ``c`` holds this step's coefficients as
-  attributes (``c.learning_rate``, ``c.momentum``, …). ``_update`` sees a
-  piece of a large parameter at a time (see ``CHUNK``), so a temporary that a
-  NumPy expression makes is at most a piece long: SGD, Adagrad and RMSprop
-  write their formula as plain expressions. The others take ``scratch_buffers``
-  scratch arrays the size of the piece and use NumPy's ``out=`` to make none.
-  ``_update`` may run on two pieces at once, in two threads (see
-  ``WORKERS``), so it changes nothing but its arguments; what changes once per
-  step goes in ``_coefficients``.
+- ``_update(g, theta, slots, learning_rate, t)``: the formula itself, in
+  plain NumPy, applied in place to ``theta`` and the slots, for step
+  t = 1, 2, … at this step's ``learning_rate`` (a float, the schedule's value
+  when there is one). Hyperparameters are read from ``self``.
+- ``_start_step(t)``, only if the optimizer keeps a number that changes once
+  per step for all its parameters together, such as Nadam's product Π_t.
+
+``_update`` sees a piece of a large parameter at a time (see ``CHUNK``), and
+may run on two pieces at once, in two threads (see ``WORKERS``), so it changes
+nothing but its arguments. The walk is invisible to the formula: on a small
+parameter ``_update`` gets the arrays themselves, on a large one views of
+them, and it gives the same numbers either way, bit for bit.
 """
 
 from __future__ import annotations
@@ -30,20 +30,24 @@ import math
 import numbers
 import os
 from collections.abc import Callable
-from types import SimpleNamespace
 
 import numpy as np
+
+from course_lib.validation import integer, number
 
 CHUNK = 131_072
 """Elements per piece when an update walks a large parameter (1 MB of float64).
 
-An update is a handful of NumPy passes. Run over a whole 10⁷-element array,
-each pass goes out to main memory; run over pieces of this size, the passes
-after the first find the piece still in the cache, so main memory sees each
-array about once per step: reading g, θ and the slots, writing θ and the
-slots. Smaller pieces would fit a smaller cache, but then Python's cost per
-NumPy call starts to show. ``benchmarks/optimizer_step.py`` measures the
-result against the memory roofline.
+An update is a handful of NumPy expressions, and each makes temporaries the
+size of its operands. Run over a whole 10⁷-element array, every temporary is
+80 MB of fresh memory and every pass goes out to main memory: a step takes
+two to four times as long as over pieces (``benchmarks/optimizer_step.py``,
+column "after, one piece"). Over pieces of this size the temporaries are
+reused from the allocator's cache and the passes after the first find the
+piece still in the CPU cache, so main memory sees each array about once per
+step. Smaller pieces would fit a smaller cache, but then Python's cost per
+NumPy call starts to show. The lessons' parameters (at most 4,096 elements)
+are one piece: the walk never runs there.
 """
 
 WORKERS = min(2, os.cpu_count() or 1)
@@ -75,7 +79,6 @@ class Optimizer:
     """
 
     slot_names: tuple[str, ...] = ()
-    scratch_buffers = 1
     _state_attributes: tuple[str, ...] = ()
 
     def __init__(self, learning_rate):
@@ -84,7 +87,6 @@ class Optimizer:
         self._slots: list[dict[str, np.ndarray]] | None = None
         # (shape, dtype) of each parameter the slots belong to; None where unknown.
         self._specs: list[tuple | None] | None = None
-        self._scratch: list[list[np.ndarray]] = []
 
     # -- the learning rate ------------------------------------------------
 
@@ -104,23 +106,15 @@ class Optimizer:
                 "learning_rate is a schedule; assign another schedule, or build a new optimizer "
                 f"with a constant learning rate, instead of assigning {value!r}"
             )
-        self._learning_rate = _checked_rate(value)
+        self._learning_rate = _checked_learning_rate(value)
 
     @property
     def current_learning_rate(self) -> float:
         """The learning rate the next step will use: the schedule at ``iterations``."""
         if not callable(self._learning_rate):
             return self._learning_rate
-        rate = self._learning_rate(self._iterations)
-        if np.ndim(rate) != 0 or isinstance(rate, bool) or not isinstance(
-                rate, numbers.Real | np.ndarray):
-            raise TypeError(f"the learning_rate schedule must return a number, got {rate!r} "
-                            f"at step {self._iterations}")
-        rate = float(rate)
-        if not (math.isfinite(rate) and rate >= 0):
-            raise ValueError(f"the learning_rate schedule returned {rate!r} at step "
-                             f"{self._iterations}; a learning rate must be finite and >= 0")
-        return rate
+        return number(self._learning_rate(self._iterations),
+                      f"the learning_rate schedule's value at step {self._iterations}", low=0)
 
     @property
     def iterations(self) -> int:
@@ -177,26 +171,24 @@ class Optimizer:
 
     def _step(self, grads, params) -> None:
         """The step itself, on inputs already checked."""
-        learning_rate = self.current_learning_rate
-        self._build(params)
-        # Python floats: NumPy converts them to each parameter's dtype, so a float32
+        # A Python float: NumPy converts it to each parameter's dtype, so a float32
         # parameter is updated in float32 arithmetic.
-        c = SimpleNamespace(**self._coefficients(learning_rate, self._iterations + 1))
-        for g, theta, slots, scratch in zip(grads, params, self._slots, self._scratch,
-                                            strict=True):
-            if len(scratch) == 1:
-                self._walk(g, theta, slots, c, scratch[0], (0, theta.size))
+        learning_rate = self.current_learning_rate
+        t = self._iterations + 1
+        self._build(params)
+        self._start_step(t)
+        for g, theta, slots in zip(grads, params, self._slots, strict=True):
+            if theta.size <= THREADED_PIECES * CHUNK:
+                self._walk(g, theta, slots, learning_rate, t, (0, theta.size))
             else:
-                # A large parameter has a scratch set per worker: they walk a share each, at once.
-                shares = _shares(theta.size, len(scratch))
-                _at_once([functools.partial(self._walk, g, theta, slots, c, w, share)
-                          for w, share in zip(scratch, shares, strict=True)])
+                _at_once([functools.partial(self._walk, g, theta, slots, learning_rate, t, share)
+                          for share in _shares(theta.size, WORKERS)])
         self._iterations += 1
 
-    def _walk(self, g, theta, slots, c, scratch, share) -> None:
+    def _walk(self, g, theta, slots, learning_rate, t, share) -> None:
         """Run ``_update`` over the pieces of one share of one parameter."""
-        for g_piece, theta_piece, slot_pieces, w in _pieces(g, theta, slots, scratch, share):
-            self._update(g_piece, theta_piece, slot_pieces, c, *w)
+        for g_piece, theta_piece, slot_pieces in _pieces(g, theta, slots, share):
+            self._update(g_piece, theta_piece, slot_pieces, learning_rate, t)
 
     def apply_gradients(self, grads_and_params) -> None:
         """One step from ``(grad, param)`` pairs, as in Keras."""
@@ -206,11 +198,11 @@ class Optimizer:
                 raise TypeError(f"grads_and_params[{i}] must be a (grad, param) pair, got {pair!r}")
         self.apply([g for g, _ in pairs], [theta for _, theta in pairs])
 
-    def _coefficients(self, learning_rate: float, step: int) -> dict[str, float]:
+    def _update(self, g, theta, slots, learning_rate: float, t: int) -> None:
         raise NotImplementedError
 
-    def _update(self, g, theta, slots, c, w) -> None:
-        raise NotImplementedError
+    def _start_step(self, t: int) -> None:
+        """Advance what changes once per step for all the parameters together (nothing here)."""
 
     def _initial_slot(self, name: str, theta: np.ndarray) -> np.ndarray:
         return np.zeros(theta.shape, theta.dtype)
@@ -219,9 +211,8 @@ class Optimizer:
         """Create the slots on the first step, and any slot a hyperparameter switched on since."""
         if self._slots is None:
             self._slots = [{} for _ in params]
-        if not self._scratch:
+        if self._specs is None or None in self._specs:
             self._specs = [(theta.shape, theta.dtype) for theta in params]
-            self._scratch = [_scratch_for(theta, self.scratch_buffers) for theta in params]
         for theta, slots in zip(params, self._slots, strict=True):
             for name in self.slot_names:
                 if name not in slots:
@@ -257,19 +248,17 @@ class Optimizer:
         missing = {"iterations", "slots", *self._state_attributes} - state.keys()
         if missing:
             raise ValueError(f"state is missing {sorted(missing)}")
-        iterations = state["iterations"]
-        if isinstance(iterations, bool) or not isinstance(iterations, numbers.Integral) \
-                or iterations < 0:
-            raise ValueError(f"state['iterations'] must be an integer >= 0, got {iterations!r}")
+        iterations = integer(state["iterations"], "state['iterations']", low=0)
         slots = state["slots"]
         if slots is not None:
             slots = [_copied_slots(entry, i, self.slot_names) for i, entry in enumerate(slots)]
-        for name in self._state_attributes:
-            setattr(self, name, float(state[name]))
-        self._iterations = int(iterations)
+        attributes = {name: number(state[name], f"state[{name!r}]")
+                      for name in self._state_attributes}
+        for name, value in attributes.items():
+            setattr(self, name, value)
+        self._iterations = iterations
         self._slots = slots
         self._specs = None if slots is None else [_spec_of(entry) for entry in slots]
-        self._scratch = []
 
     def get_config(self) -> dict:
         """The constructor's arguments, current values; a schedule as class and config."""
@@ -292,14 +281,13 @@ class Optimizer:
         return f"{type(self).__name__}({arguments})"
 
 
-def _checked_rate(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError("learning_rate must be a number >= 0 or a schedule (a callable of the "
-                        f"step), got {value!r}")
-    # 0 is allowed, as in Keras: a warmup starts there and a cosine decay ends there.
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"learning_rate must be finite and >= 0, got {value!r}")
-    return float(value)
+def _checked_learning_rate(value) -> float:
+    """A constant learning rate; 0 is allowed, as in Keras: a warmup starts there and a cosine
+    decay ends there."""
+    if isinstance(value, bool | np.ndarray) or not isinstance(value, numbers.Real):
+        raise TypeError("learning_rate must be a finite number >= 0 or a schedule (a callable "
+                        f"of the step), got {value!r}")
+    return number(value, "learning_rate", low=0)
 
 
 def _as_lists(grads, params):
@@ -385,15 +373,8 @@ def _at_once(tasks) -> None:
         future.result()
 
 
-def _scratch_for(theta: np.ndarray, count: int) -> list[list[np.ndarray]]:
-    """``count`` scratch arrays per thread that will walk ``theta``: each writes only its own."""
-    shape = theta.shape if theta.size <= CHUNK else (CHUNK,)
-    threads = WORKERS if theta.size > THREADED_PIECES * CHUNK else 1
-    return [[np.empty(shape, theta.dtype) for _ in range(count)] for _ in range(threads)]
-
-
-def _pieces(g, theta, slots, scratch, share):
-    """Yield ``(g, theta, slots, scratch)`` for cache-sized pieces of one share of a parameter.
+def _pieces(g, theta, slots, share):
+    """Yield ``(g, theta, slots)`` for cache-sized pieces of one share of a parameter.
 
     A small parameter is one piece, the arrays themselves. A large one is
     walked by ``np.nditer`` in pieces of ``CHUNK`` elements, over the range
@@ -402,7 +383,7 @@ def _pieces(g, theta, slots, scratch, share):
     dtype, as Keras does.
     """
     if theta.size <= CHUNK:
-        yield g.astype(theta.dtype, copy=False), theta, slots, scratch
+        yield g.astype(theta.dtype, copy=False), theta, slots
         return
     names = list(slots)
     operands = [g, theta, *slots.values()]
@@ -412,9 +393,7 @@ def _pieces(g, theta, slots, scratch, share):
                    buffersize=CHUNK) as walk:
         walk.iterrange = share
         for g_piece, theta_piece, *slot_pieces in walk:
-            size = theta_piece.shape[0]
-            slot_pieces = dict(zip(names, slot_pieces, strict=True))
-            yield g_piece, theta_piece, slot_pieces, [w[:size] for w in scratch]
+            yield g_piece, theta_piece, dict(zip(names, slot_pieces, strict=True))
 
 
 def _copied_slots(entry, index: int, allowed: tuple[str, ...]) -> dict[str, np.ndarray]:

@@ -6,6 +6,7 @@ import numpy as np
 
 from course_lib.optimizers.base import Optimizer
 from course_lib.optimizers.hyperparameters import Number
+from course_lib.optimizers.moving_average import moving_average
 
 
 class Nadam(Optimizer):
@@ -37,8 +38,6 @@ class Nadam(Optimizer):
     """
 
     slot_names = ("m", "s")
-    # m̂ and √ŝ + ε are needed at the same time, so this update needs two.
-    scratch_buffers = 2
     _state_attributes = ("u_product",)
     beta_1 = Number(0.0, 1.0)
     beta_2 = Number(0.0, 1.0)
@@ -51,31 +50,24 @@ class Nadam(Optimizer):
         self.epsilon = epsilon
         self.u_product = 1.0
 
-    def _coefficients(self, learning_rate, step):
-        mu = self.beta_1 * (1 - 0.5 * 0.96**step)
-        mu_next = self.beta_1 * (1 - 0.5 * 0.96 ** (step + 1))
-        self.u_product *= mu                          # Π_t, once per step
-        u_product_next = self.u_product * mu_next     # Π_{t+1}
-        # η is folded into the two weights of m̂, so the code computes η m̂ directly.
-        return {"one_minus_beta_1": 1 - self.beta_1, "one_minus_beta_2": 1 - self.beta_2,
-                "momentum_weight": learning_rate * mu_next / (1 - u_product_next),
-                "gradient_weight": learning_rate * (1 - mu) / (1 - self.u_product),
-                "bias_correction_2": 1 - self.beta_2**step, "epsilon": self.epsilon}
+    def _mu(self, t):
+        """μ_t = β₁ (1 − ½ · 0.96ᵗ)"""
+        return self.beta_1 * (1 - 0.5 * 0.96**t)
 
-    def _update(self, g, theta, slots, c, w, w2):
+    def _start_step(self, t):
+        self.u_product *= self._mu(t)                  # Π_t = Π_{t−1} μ_t
+
+    def _update(self, g, theta, slots, learning_rate, t):
+        beta_2, epsilon = self.beta_2, self.epsilon
         m, s = slots["m"], slots["s"]
-        np.subtract(g, m, out=w)
-        w *= c.one_minus_beta_1
-        m += w                                        # m ← m + (1 − β₁)(g − m)
-        np.square(g, out=w)
-        w -= s
-        w *= c.one_minus_beta_2
-        s += w                                        # s ← s + (1 − β₂)(g ⊗ g − s)
-        np.multiply(m, c.momentum_weight, out=w)
-        np.multiply(g, c.gradient_weight, out=w2)
-        w += w2                                       # w = η m̂
-        np.divide(s, c.bias_correction_2, out=w2)
-        np.sqrt(w2, out=w2)
-        w2 += c.epsilon                               # w2 = √ŝ + ε
-        np.divide(w, w2, out=w)
-        theta -= w                                    # θ ← θ − η m̂ ⊘ (√ŝ + ε)
+        moving_average(m, g, self.beta_1)              # m ← β₁ m + (1 − β₁) g
+        moving_average(s, g * g, beta_2)               # s ← β₂ s + (1 − β₂) g ⊗ g
+        mu, mu_next = self._mu(t), self._mu(t + 1)
+        u_product = self.u_product                     # Π_t
+        u_product_next = u_product * mu_next           # Π_{t+1}
+        # η m̂ = η μ_{t+1} m / (1 − Π_{t+1}) + η (1 − μ_t) g / (1 − Π_t)
+        learning_rate_m_hat = (learning_rate * mu_next / (1 - u_product_next) * m
+                               + learning_rate * (1 - mu) / (1 - u_product) * g)
+        s_hat = s / (1 - beta_2**t)
+        # θ ← θ − η m̂ ⊘ (√ŝ + ε)
+        theta -= learning_rate_m_hat / (np.sqrt(s_hat) + epsilon)

@@ -12,6 +12,8 @@ import numpy as np
 
 from course_lib.optimizers.base import Optimizer
 from course_lib.optimizers.hyperparameters import Flag, Number
+from course_lib.optimizers.moving_average import moving_average
+from course_lib.validation import number
 
 
 class TorchSGD(Optimizer):
@@ -36,32 +38,27 @@ class TorchSGD(Optimizer):
         super().__init__(learning_rate)
         self.momentum = momentum
         self.nesterov = nesterov
-        if self.nesterov and self.momentum == 0:
-            raise ValueError("nesterov=True needs momentum in (0, 1), as in PyTorch, got 0")
+        if self.nesterov:
+            # As in PyTorch: Nesterov's look-ahead needs a velocity to look along.
+            number(momentum, "momentum (with nesterov=True)", low=0, high=1,
+                   low_inclusive=False, high_inclusive=False)
 
     @property
     def slot_names(self):
         return ("momentum_buffer",) if self.momentum > 0 else ()
 
-    def _coefficients(self, learning_rate, step):
-        return {"learning_rate": learning_rate, "momentum": self.momentum}
-
-    def _update(self, g, theta, slots, c, w):
-        if self.momentum == 0:
-            np.multiply(g, c.learning_rate, out=w)
-            theta -= w                                # θ ← θ − η g
+    def _update(self, g, theta, slots, learning_rate, t):
+        momentum = self.momentum
+        if momentum == 0:
+            theta -= learning_rate * g                         # θ ← θ − η g
             return
-        b = slots["momentum_buffer"]
-        b *= c.momentum
-        b += g                                        # b ← μ b + g
+        velocity = slots["momentum_buffer"]                    # b
+        velocity *= momentum
+        velocity += g                                          # b ← μ b + g
         if self.nesterov:
-            np.multiply(b, c.momentum, out=w)
-            w += g
-            w *= c.learning_rate
-            theta -= w                                # θ ← θ − η (g + μ b)
+            theta -= learning_rate * (g + momentum * velocity)   # θ ← θ − η (g + μ b)
         else:
-            np.multiply(b, c.learning_rate, out=w)
-            theta -= w                                # θ ← θ − η b
+            theta -= learning_rate * velocity                  # θ ← θ − η b
 
 
 class TorchNadam(Optimizer):
@@ -71,7 +68,7 @@ class TorchNadam(Optimizer):
 
         μ_t = β₁ (1 − ½ · 0.96^(ψ t))     Π_t = μ_1 μ_2 … μ_t
         m ← β₁ m + (1 − β₁) g
-        v ← β₂ v + (1 − β₂) g ⊗ g
+        s ← β₂ s + (1 − β₂) g ⊗ g
         d = √(s / (1 − β₂ᵗ)) + ε
         θ ← θ − η (1 − μ_t) / (1 − Π_t) · g ⊘ d − η μ_{t+1} / (1 − Π_{t+1}) · m ⊘ d
 
@@ -84,7 +81,6 @@ class TorchNadam(Optimizer):
     """
 
     slot_names = ("m", "s")
-    scratch_buffers = 2
     _state_attributes = ("mu_product",)
     beta_1 = Number(0.0, 1.0)
     beta_2 = Number(0.0, 1.0)
@@ -100,32 +96,23 @@ class TorchNadam(Optimizer):
         self.momentum_decay = momentum_decay
         self.mu_product = 1.0
 
-    def _coefficients(self, learning_rate, step):
-        mu = self.beta_1 * (1 - 0.5 * 0.96 ** (step * self.momentum_decay))
-        mu_next = self.beta_1 * (1 - 0.5 * 0.96 ** ((step + 1) * self.momentum_decay))
-        self.mu_product *= mu
-        mu_product_next = self.mu_product * mu_next
-        return {"one_minus_beta_1": 1 - self.beta_1, "beta_2": self.beta_2,
-                "one_minus_beta_2": 1 - self.beta_2,
-                "bias_correction_2": 1 - self.beta_2**step, "epsilon": self.epsilon,
-                "gradient_step": learning_rate * (1 - mu) / (1 - self.mu_product),
-                "momentum_step": learning_rate * mu_next / (1 - mu_product_next)}
+    def _mu(self, t):
+        """μ_t = β₁ (1 − ½ · 0.96^(ψ t))"""
+        return self.beta_1 * (1 - 0.5 * 0.96 ** (t * self.momentum_decay))
 
-    def _update(self, g, theta, slots, c, w, d):
+    def _start_step(self, t):
+        self.mu_product *= self._mu(t)                 # Π_t = Π_{t−1} μ_t
+
+    def _update(self, g, theta, slots, learning_rate, t):
+        beta_2, epsilon = self.beta_2, self.epsilon
         m, s = slots["m"], slots["s"]
-        np.subtract(g, m, out=w)
-        w *= c.one_minus_beta_1
-        m += w                                        # m ← m + (1 − β₁)(g − m)
-        s *= c.beta_2
-        np.square(g, out=w)
-        w *= c.one_minus_beta_2
-        s += w                                        # s ← β₂ s + (1 − β₂) g ⊗ g
-        np.divide(s, c.bias_correction_2, out=d)
-        np.sqrt(d, out=d)
-        d += c.epsilon                                # d = √ŝ + ε
-        np.divide(g, d, out=w)
-        w *= c.gradient_step
-        theta -= w                                    # the current gradient's share
-        np.divide(m, d, out=w)
-        w *= c.momentum_step
-        theta -= w                                    # the look-ahead momentum's share
+        moving_average(m, g, self.beta_1)              # m ← β₁ m + (1 − β₁) g
+        s *= beta_2
+        s += (1 - beta_2) * (g * g)                    # s ← β₂ s + (1 − β₂) g ⊗ g
+        mu, mu_next = self._mu(t), self._mu(t + 1)
+        mu_product = self.mu_product                   # Π_t
+        mu_product_next = mu_product * mu_next         # Π_{t+1}
+        denominator = np.sqrt(s / (1 - beta_2**t)) + epsilon      # √ŝ + ε
+        # As PyTorch: the current gradient's step, then the look-ahead momentum's
+        theta -= learning_rate * (1 - mu) / (1 - mu_product) * (g / denominator)
+        theta -= learning_rate * mu_next / (1 - mu_product_next) * (m / denominator)

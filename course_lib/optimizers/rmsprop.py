@@ -19,7 +19,8 @@ class RMSprop(Optimizer):
     The average forgets old gradients: it looks back about 1 / (1 − ρ)
     steps, so unlike AdaGrad the step does not shrink for good. s is the slot
     ``"s"``; ε sits inside the root, as in Keras. (The source text drops the
-    "+ (1 − ρ)" in the first line; see ERRATA.md.)
+    "+ (1 − ρ)" in the first line: lesson 5 says so; see "Errata in the source"
+    in the README.)
 
     ``centered=True`` also averages the gradient, ḡ ← ρ ḡ + (1 − ρ) g (slot
     ``"g_bar"``), and divides by √(s − ḡ ⊗ ḡ + ε), the root of a variance.
@@ -36,7 +37,6 @@ class RMSprop(Optimizer):
     momentum = Number(0.0, 1.0)
     epsilon = Number(0.0)
     centered = Flag()
-    scratch_buffers = 0
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False):
@@ -50,13 +50,8 @@ class RMSprop(Optimizer):
     def slot_names(self):
         return ("s",) + ("g_bar",) * self.centered + ("momentum",) * (self.momentum > 0)
 
-    def _coefficients(self, learning_rate, step):
-        return {"learning_rate": learning_rate, "rho": self.rho, "momentum": self.momentum,
-                "epsilon": self.epsilon}
-
-    def _update(self, g, theta, slots, c):
-        """One step, in place; ``c`` holds this step's learning rate, ρ, momentum and ε."""
-        learning_rate, rho, momentum, epsilon = c.learning_rate, c.rho, c.momentum, c.epsilon
+    def _update(self, g, theta, slots, learning_rate, t):
+        rho, momentum, epsilon = self.rho, self.momentum, self.epsilon
         s = slots["s"]
         s *= rho
         s += (1 - rho) * (g * g)                            # s ← ρ s + (1 − ρ) g ⊗ g

@@ -34,7 +34,6 @@ class SGD(Optimizer):
 
     momentum = Number(0.0, 1.0)
     nesterov = Flag()
-    scratch_buffers = 0
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
         super().__init__(learning_rate)
@@ -45,12 +44,8 @@ class SGD(Optimizer):
     def slot_names(self):
         return ("momentum",) if self.momentum > 0 else ()
 
-    def _coefficients(self, learning_rate, step):
-        return {"learning_rate": learning_rate, "momentum": self.momentum}
-
-    def _update(self, g, theta, slots, c):
-        """One step, in place; ``c`` holds this step's learning rate and momentum."""
-        learning_rate, momentum = c.learning_rate, c.momentum
+    def _update(self, g, theta, slots, learning_rate, t):
+        momentum = self.momentum
         gradient_step = learning_rate * g                   # η g
         if momentum == 0:
             theta -= gradient_step                          # θ ← θ − η g

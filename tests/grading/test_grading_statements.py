@@ -14,10 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def first_step_within_one_percent(optimizer, product: str, beta_1=0.9, limit=100_000) -> int:
     """The first t with μ_t ≥ 0.99 β₁, μ_t read from the optimizer's own schedule: start its
-    running product Π at 1 and let it take step t's coefficients, so that Π becomes μ_t."""
+    running product Π at 1 and let it start step t, so that Π becomes μ_t."""
     for t in range(1, limit):
         setattr(optimizer, product, 1.0)
-        optimizer._coefficients(1.0, t)
+        optimizer._start_step(t)
         if getattr(optimizer, product) >= 0.99 * beta_1:
             return t
     raise AssertionError("never within 1 %")

@@ -15,8 +15,8 @@ from course_lib.optimizers.pytorch import TorchNadam, TorchSGD
 def test_momentum_terminal_velocity_is_one_over_one_minus_beta():
     """On a constant gradient m_t = −η g (1 − βᵗ) / (1 − β) → −η g / (1 − β).
 
-    The source text says 1 / (1 + β) (ERRATA.md): with β = 0.9 that would be
-    about half the plain step instead of ten times it.
+    The source text says 1 / (1 + β) (lesson 2; see "Errata in the source" in the
+    README): with β = 0.9 that would be about half the plain step instead of ten times it.
     """
     eta, beta = 0.01, 0.9
     g = np.array([2.0, -3.0])

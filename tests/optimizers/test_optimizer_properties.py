@@ -9,6 +9,7 @@ from optimizer_factories import every_optimizer
 
 from course_lib import optimizers
 from course_lib.optimizers import base
+from course_lib.optimizers.moving_average import moving_average
 from course_lib.optimizers.pytorch import TorchNadam, TorchSGD
 from course_lib.schedules import ExponentialDecay
 
@@ -250,3 +251,15 @@ KERAS_3_DEFAULTS = {
 @pytest.mark.parametrize("cls", KERAS_3_DEFAULTS, ids=lambda cls: cls.__name__)
 def test_names_and_defaults_are_the_frameworks(cls):
     assert cls().get_config() == KERAS_3_DEFAULTS[cls]
+
+
+def test_the_moving_average_is_the_weighted_mean_of_the_old_average_and_x():
+    """average ← β average + (1 − β) x, computed as average + (1 − β)(x − average)."""
+    rng = np.random.default_rng(3)
+    average, x = rng.standard_normal(1000), rng.standard_normal(1000)
+    expected = 0.9 * average + 0.1 * x
+    moving_average(average, x, 0.9)
+    np.testing.assert_allclose(average, expected, rtol=1e-12, atol=1e-15)
+    constant = np.full(3, 2.5)
+    moving_average(constant, np.full(3, 2.5), 0.999)          # the mean of equal values
+    assert np.array_equal(constant, np.full(3, 2.5))
