@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .escaping import terminal_text
+from course_lib.exercises.escaping import terminal_text
+
 from .grader import grade
 from .jail import SandboxUnavailable
 from .sandbox import Limits

@@ -29,10 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calling import one_line
+from course_lib.exercises.calling import one_line
+from course_lib.exercises.spec import Exercise
+from course_lib.exercises.tasks import EXERCISES
+
 from .reading import read_regular_file
-from .spec import Exercise
-from .tasks import EXERCISES
 
 _EXERCISE_IN_NAME = re.compile(r"(ex\d\d)")
 _EXERCISE_IN_CHECK = re.compile(r"""check\(\s*["'](ex\d\d)\.""")

@@ -29,8 +29,8 @@ import signal
 import sys
 import types
 
-from .calling import ERROR, MISSING, Outcome, call_learner, one_line
-from .plain import decode, encode_answer
+from course_lib.exercises.calling import ERROR, MISSING, Outcome, call_learner, one_line
+from course_lib.exercises.wire import decode, encode_answer
 
 # %%time, %%timeit and %%capture wrap ordinary Python; other cell magics (%%bash …) do not.
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture")

@@ -30,10 +30,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .calling import CRASHED, NOT_RUN, TIMEOUT, Outcome, changed_in_place
-from .display import GRADER_ENV
+from course_lib.exercises.calling import CRASHED, NOT_RUN, TIMEOUT, Outcome, changed_in_place
+from course_lib.exercises.grader_flag import GRADER_ENV
+from course_lib.exercises.wire import decode
+
 from .jail import Jail
-from .plain import decode
 from .scratch import scratch_folder
 
 STARTUP_SECONDS = 30.0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import EXERCISES
+from course_lib.exercises import EXERCISES
 from course_lib.grading.__main__ import main
 from course_lib.grading.grader import grade, summary
 from course_lib.grading.learners import read_submission
@@ -30,7 +30,7 @@ CORRECT = {
     "speedup": "def speedup():\n    return 1 / (1 - 0.95)",
     "lower_beta_answer": "def lower_beta_answer():\n    return 'b'",
 }
-HEADER = "import numpy as np\nfrom course_lib.grading import check, hint_button, score"
+HEADER = "import numpy as np\nfrom course_lib.exercises import check, hint_button, score"
 
 
 def write_notebook(path: Path, cells, metadata=None):
@@ -92,8 +92,8 @@ HOSTILE = {
         momentum_step="def momentum_step(**kwargs):\n    return AlwaysEqual(), AlwaysEqual()",
         speedup="def speedup():\n    return AlwaysEqual()"),
     "monkeypatch": ex02_cells(
-        before=["import numpy\nimport course_lib.grading.compare as compare\n"
-                "import course_lib.grading.judge as judge\n"
+        before=["import numpy\nimport course_lib.exercises.compare as compare\n"
+                "import course_lib.exercises.judge as judge\n"
                 "numpy.allclose = numpy.isclose = numpy.array_equal = lambda *a, **k: True\n"
                 "compare.agree = judge.agree = lambda *a, **k: True\n"
                 "judge.Judge.judge = lambda self, outcomes, graded=False: None"],

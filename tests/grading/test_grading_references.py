@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.grading import EXERCISES, TASKS
-from course_lib.grading.bowl import QuadraticBowl
-from course_lib.grading.tasks import (
+from course_lib.exercises import EXERCISES, TASKS
+from course_lib.exercises.quadratic import QuadraticBowl
+from course_lib.exercises.tasks import (
     ex02_momentum,
     ex03_nesterov,
     ex04_adagrad_rmsprop,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import EXERCISES
+from course_lib.exercises import EXERCISES
 from course_lib.grading.__main__ import main
 from course_lib.grading.release import (
     MarkerError,

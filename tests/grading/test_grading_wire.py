@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.grading.bowl import QuadraticBowl
-from course_lib.grading.calling import Outcome, call_learner
-from course_lib.grading.compare import agree, read_answer, show_difference
-from course_lib.grading.plain import MAX_ELEMENTS, Unreadable, decode, encode, encode_answer
+from course_lib.exercises.calling import Outcome, call_learner
+from course_lib.exercises.compare import agree, read_answer, show_difference
+from course_lib.exercises.quadratic import QuadraticBowl
+from course_lib.exercises.wire import MAX_ELEMENTS, Unreadable, decode, encode, encode_answer
 
 
 def through_json(value):
