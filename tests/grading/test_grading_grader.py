@@ -13,7 +13,7 @@ from course_lib.exercises import EXERCISES
 from course_lib.grading.__main__ import main
 from course_lib.grading.grader import grade, summary
 from course_lib.grading.learners import read_submission
-from course_lib.grading.runner import python_source
+from course_lib.grading.runner import StandInShell, run_cell
 from course_lib.grading.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,11 +223,28 @@ def test_grades_csv_has_a_row_per_learner_a_column_per_task_and_the_total(hostil
     assert names["zoe"] == "Zoë Q." and names["yann"] == "" and names["good"] == ""
 
 
-def test_cell_sources_lose_their_magics_and_shell_lines():
-    source = "%matplotlib inline\nfiles = !ls\nfor f in []:\n    !echo $f\nnp.mean?\nx = 1"
-    assert python_source(source) == "pass\nfiles = None\nfor f in []:\n    pass\npass\nx = 1"
-    assert python_source("%%bash\necho hi") == ""
-    assert python_source("%%timeit\ny = 2") == "y = 2"
+def run_in_stand_in(source):
+    namespace = {}
+    namespace["get_ipython"] = lambda: StandInShell(namespace)
+    assert run_cell(source, namespace, 5.0) is None
+    return namespace
+
+
+def test_magics_and_shell_lines_do_nothing_and_python_magics_run_their_code(tmp_path):
+    marker = tmp_path / "ran"
+    namespace = run_in_stand_in(
+        f"%matplotlib inline\nfiles = !touch {marker}\nfor f in [1]:\n    !touch {marker}\n"
+        "len?\nx = 1")
+    assert namespace["files"] is None and namespace["x"] == 1 and not marker.exists()
+    assert "y" not in run_in_stand_in(f"%%bash\ntouch {marker}\ny = 2")
+    assert not marker.exists()
+    assert run_in_stand_in("%%timeit\ny = 2")["y"] == 2
+    assert run_in_stand_in("%time z = 3")["z"] == 3
+    assert run_in_stand_in("%%capture\n%time w = 4")["w"] == 4
+
+
+def test_a_cell_ipython_cannot_read_is_a_syntax_error():
+    assert run_cell("def f(:\n    pass", {}, 5.0).startswith("has a syntax error")
 
 
 def test_a_learner_is_the_file_or_its_folder_and_metadata_only_gives_the_name(tmp_path):
