@@ -55,18 +55,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "release":
         return _release(args)
-    limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
     if args.unsafe:
         print("warning: --unsafe: submissions run without a sandbox and can read and change "
               "whatever this user can", file=sys.stderr)
     try:
+        limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
         grade(args.submissions, args.out, seed=args.seed, limits=limits, jobs=args.jobs,
               unsafe=args.unsafe, log=print)
     except SandboxUnavailable as error:
         print(f"error: no sandbox to grade in: {error}. Install bubblewrap, or give --unsafe "
               "to grade without a sandbox (only for submissions you trust)", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, TypeError) as error:
         print(terminal_text(f"error: {error}"), file=sys.stderr)
         return 2
     return 0

@@ -26,6 +26,7 @@ from course_lib.exercises.escaping import terminal_text
 from course_lib.exercises.judge import Judge, with_prerequisites
 from course_lib.exercises.spec import Exercise
 from course_lib.exercises.wire import encode
+from course_lib.validation import integer
 
 from .gradebook import write_grades
 from .jail import Jail
@@ -54,7 +55,7 @@ class Grader:
         environment; otherwise SandboxUnavailable says why there is no sandbox here."""
         self.seed = secrets.randbelow(2**31) if seed is None else int(seed)
         self.limits = limits or Limits()
-        self.jobs = max(1, int(jobs))
+        self.jobs = integer(jobs, "jobs", low=1)
         self.jail = None if unsafe else Jail.find()
         self._judges: dict[str, Judge] = {}
 

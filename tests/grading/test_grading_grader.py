@@ -332,3 +332,16 @@ def test_notes_and_the_summary_name_every_timeout_and_crash(hostile_run):
     assert {"loops", "stubborn_loop", "cell_loops"} <= timed_out
     assert {"hard_exit", "exit_in_function", "forged"} <= crashed
     assert "good" not in timed_out | crashed
+
+
+@pytest.mark.parametrize("option, says", [
+    (["--jobs", "0"], "jobs must be an integer >= 1, got 0"),
+    (["--timeout", "0"], "total_seconds must be a finite number > 0, got 0.0"),
+    (["--cell-timeout", "-1"], "cell_seconds must be a finite number > 0, got -1.0"),
+])
+def test_grade_refuses_a_bad_limit_naming_it_and_writes_nothing(tmp_path, capsys, option, says):
+    write_notebook(tmp_path / "in" / "anna.ipynb", ex02_cells())
+    assert main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--unsafe",
+                 *option]) == 2
+    assert f"error: {says}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -147,3 +147,21 @@ def test_a_valid_outcome_round_trips_and_long_details_are_cut():
     outcome = Outcome("error", None, "x" * 10_000, ("theta",))
     back = Outcome.from_plain(json.loads(json.dumps(outcome.to_plain())))
     assert back.status == "error" and len(back.detail) == 300 and back.mutated == ("theta",)
+
+
+@pytest.mark.parametrize("A, b, says", [
+    ([[1.0, 2.0, 3.0]], [1.0], r"^A must be a square matrix, got shape \(1, 3\)$"),
+    ([1.0, 2.0], [1.0], r"^A must have 2 dimensions, got shape \(2,\)$"),
+    (np.eye(2), [1.0, 2.0, 3.0], r"^b must have shape \(2,\), got shape \(3,\)$"),
+    ([[math.nan, 0.0], [0.0, 1.0]], [0.0, 0.0], r"^A must hold finite numbers only"),
+])
+def test_a_malformed_bowl_is_refused_naming_the_array(A, b, says):
+    with pytest.raises(ValueError, match=says):
+        QuadraticBowl(A, b)
+
+
+def test_a_bowl_keeps_its_own_arrays():
+    A, b = np.eye(2), np.ones(2)
+    bowl = QuadraticBowl(A, b)
+    A[0, 0], b[0] = 5.0, 7.0
+    assert np.array_equal(bowl(np.zeros(2)), [-1.0, -1.0])
