@@ -52,7 +52,8 @@ def python_source(source: str) -> str:
 
 class StandInShell:
     """What ``get_ipython()`` returns in a submission's process: magics that wrap Python run
-    it in the notebook's namespace; every other magic and shell command does nothing."""
+    it in the notebook's namespace; every other magic and shell command does nothing and
+    gives None."""
 
     def __init__(self, namespace: dict):
         self.namespace = namespace
@@ -65,11 +66,13 @@ class StandInShell:
         if name in PYTHON_MAGICS:
             exec(python_source(cell), self.namespace)
 
-    def system(self, command: str) -> None:
-        return None
+    def __getattr__(self, name: str):
+        # system, getoutput, show_usage …: whatever else IPython's translation calls.
+        return _nothing
 
-    def getoutput(self, command: str, split: bool = True, depth: int = 0) -> None:
-        return None
+
+def _nothing(*args, **kwargs) -> None:
+    return None
 
 
 class _Discard(io.TextIOBase):
@@ -124,12 +127,14 @@ def _fresh_namespace() -> dict:
 
 def run_cell(source: str, namespace: dict, seconds: float) -> str | None:
     """Run one cell; None if it finished, else one line saying what went wrong."""
-    try:
-        code = compile(python_source(source), "<cell>", "exec")
-    except SyntaxError as error:
-        return f"has a syntax error: {error.msg} (line {error.lineno})"
+    # The translation is under the time limit too: IPython's transformer re-reads the cell
+    # once per magic, which a huge cell full of magics makes slow.
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        try:
+            code = compile(python_source(source), "<cell>", "exec")
+        except SyntaxError as error:
+            return f"has a syntax error: {error.msg} (line {error.lineno})"
         exec(code, namespace)
     except _TimeUp:
         return f"did not finish within {seconds:g} s (the time limit per cell)"

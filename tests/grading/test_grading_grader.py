@@ -5,11 +5,13 @@ import csv
 import json
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 from course_lib.exercises import EXERCISES
+from course_lib.grading import runner
 from course_lib.grading.__main__ import main
 from course_lib.grading.grader import grade, summary
 from course_lib.grading.learners import read_submission
@@ -241,6 +243,19 @@ def test_magics_and_shell_lines_do_nothing_and_python_magics_run_their_code(tmp_
     assert run_in_stand_in("%%timeit\ny = 2")["y"] == 2
     assert run_in_stand_in("%time z = 3")["z"] == 3
     assert run_in_stand_in("%%capture\n%time w = 4")["w"] == 4
+    assert run_in_stand_in("?\nlen??\nv = 5")["v"] == 5
+
+
+def test_translating_a_cell_is_under_the_time_limit_and_costs_only_that_cell():
+    # IPython re-reads a cell once per magic: 600 of them take seconds to translate.
+    namespace = {"get_ipython": lambda: StandInShell(namespace)}
+    previous = signal.signal(signal.SIGALRM, runner._on_alarm)
+    try:
+        assert run_cell("%ls\n" * 600, namespace, 0.5) == (
+            "did not finish within 0.5 s (the time limit per cell)")
+        assert run_cell("u = 6", namespace, 5.0) is None and namespace["u"] == 6
+    finally:
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_a_cell_ipython_cannot_read_is_a_syntax_error():
