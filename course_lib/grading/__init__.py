@@ -1,20 +1,31 @@
-"""Auto-graded exercises: checks and hints for the notebooks, and the instructor's grader.
+"""The instructor's grader: ``python -m course_lib.grading release`` and ``… grade``.
 
-In a notebook::
+``release`` writes the student notebooks from the solutions; ``grade SUBMISSIONS --out DIR``
+grades submissions into grades.csv and a feedback file per learner. What is here:
+finding who handed in what (``learners``, ``reading``), running a submission in a
+sandbox (``sandbox``, ``jail``, ``scratch``, ``runner``), grading it (``grader``, with the
+result types in ``results``), writing the grades and feedback (``gradebook``,
+``outputs``) and releasing notebooks (``release``). The exercises themselves and the
+learner's ``check``, ``hint`` and ``score`` are :mod:`course_lib.exercises`.
 
-    from course_lib.grading import check, hint, hint_button, score
-    check("ex02.q1", momentum_step)   # a line per case; a wrong answer's likely mistake by name
-    hint_button("ex02.q1")            # hints one at a time (or hint("ex02.q1") as text)
-    score("ex02")                     # the score so far
-
-From a shell: ``python -m course_lib.grading release`` writes the student notebooks
-from the solutions; ``python -m course_lib.grading grade SUBMISSIONS --out DIR``
-grades submissions into grades.csv and a feedback file per learner.
+The names below are re-exported for one reason: exercise notebooks released before the
+two packages were split begin with ``from course_lib.grading import check, hint,
+hint_button, score``, and a learner's copy must keep working unchanged. They come from
+:mod:`course_lib.exercises`, and this file imports no grader module, so that line still
+loads nothing of the grader. New notebooks import from :mod:`course_lib.exercises`.
 """
 
-from .hints import hint, hint_button
-from .notebook import check, check_result, score
-from .tasks import EXERCISES, TASKS, get_exercise, get_task
+from course_lib.exercises import (
+    EXERCISES,
+    TASKS,
+    check,
+    check_result,
+    get_exercise,
+    get_task,
+    hint,
+    hint_button,
+    score,
+)
 
 __all__ = ["EXERCISES", "TASKS", "check", "check_result", "get_exercise", "get_task", "hint",
            "hint_button", "score"]

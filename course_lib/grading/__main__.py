@@ -6,12 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from .escaping import terminal_text
+from course_lib.exercises.escaping import terminal_text
+
 from .grader import grade
 from .jail import SandboxUnavailable
+from .release import MarkerError, release
 from .sandbox import Limits
 
-EXERCISES_DIR = Path(__file__).resolve().parents[2] / "exercises"
+# Relative to the folder the command runs in: the course's folder in a checkout. An installed
+# wheel holds the library only, so no default inside the package could find the notebooks.
+SOLUTIONS = Path("exercises") / "solutions"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,10 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     rel = commands.add_parser("release", help="write the student notebooks from the solutions")
-    rel.add_argument("--solutions", type=Path, default=EXERCISES_DIR / "solutions",
-                     help="folder of solution notebooks (default: %(default)s)")
-    rel.add_argument("--out", type=Path, default=EXERCISES_DIR,
-                     help="folder for the student notebooks (default: %(default)s)")
+    rel.add_argument("--solutions", type=Path, default=SOLUTIONS,
+                     help="folder of solution notebooks (default: %(default)s in the current "
+                          "folder)")
+    rel.add_argument("--out", type=Path, default=None,
+                     help="folder for the student notebooks (default: the folder that holds "
+                          "--solutions)")
     rel.add_argument("--check", action="store_true",
                      help="write nothing; fail if a student notebook is missing or out of date")
 
@@ -49,28 +55,31 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "release":
         return _release(args)
-    limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
     if args.unsafe:
         print("warning: --unsafe: submissions run without a sandbox and can read and change "
               "whatever this user can", file=sys.stderr)
     try:
+        limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
         grade(args.submissions, args.out, seed=args.seed, limits=limits, jobs=args.jobs,
               unsafe=args.unsafe, log=print)
     except SandboxUnavailable as error:
         print(f"error: no sandbox to grade in: {error}. Install bubblewrap, or give --unsafe "
               "to grade without a sandbox (only for submissions you trust)", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, TypeError) as error:
         print(terminal_text(f"error: {error}"), file=sys.stderr)
         return 2
     return 0
 
 
 def _release(args) -> int:
-    from .release import MarkerError, release
-
+    if not args.solutions.is_dir():
+        print(f"error: no folder {args.solutions.resolve()}: run this in the course's folder "
+              "(the one that holds exercises/solutions), or give --solutions", file=sys.stderr)
+        return 2
+    out = args.out if args.out is not None else args.solutions.absolute().parent
     try:
-        results = release(args.solutions, args.out, check=args.check)
+        results = release(args.solutions, out, check=args.check)
     except (FileNotFoundError, MarkerError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -25,16 +25,14 @@ import csv
 import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .calling import one_line
-from .escaping import markdown_code, markdown_text
+from course_lib.exercises.calling import one_line
+from course_lib.exercises.escaping import markdown_code, markdown_text
+from course_lib.exercises.feedback import task_markdown
+from course_lib.exercises.tasks import EXERCISES
+
 from .outputs import OutputError, OutputFolder
-from .report import task_markdown
-from .tasks import EXERCISES
-
-if TYPE_CHECKING:
-    from .grader import ExerciseGrade, Graded, LearnerGrade
+from .results import ExerciseGrade, Graded, LearnerGrade
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .display import GRADER_ENV
+from course_lib.exercises.grader_flag import GRADER_ENV
 
 SCRATCH = "/tmp"
 SCRATCH_BYTES = 64 * 2**20

@@ -21,7 +21,6 @@ one learner's files becomes a note on that learner's row.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -29,10 +28,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .calling import one_line
+import nbformat
+
+from course_lib.exercises.calling import one_line
+from course_lib.exercises.spec import Exercise
+from course_lib.exercises.tasks import EXERCISES
+
 from .reading import read_regular_file
-from .spec import Exercise
-from .tasks import EXERCISES
 
 _EXERCISE_IN_NAME = re.compile(r"(ex\d\d)")
 _EXERCISE_IN_CHECK = re.compile(r"""check\(\s*["'](ex\d\d)\.""")
@@ -97,11 +99,17 @@ def read_submission(path: Path, learner: str | None = None, shown: str = "") -> 
         return Submission(path, problem=f"could not read the file: {error.strerror or error}",
                           **unusable)
     try:
-        notebook = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        # nbformat's reader parses without validating: validation would log the learner's
+        # text to the instructor's terminal unescaped, and the checks below are enough.
+        notebook = nbformat.reader.reads(data.decode("utf-8"))
+    except (UnicodeDecodeError, nbformat.reader.NotJSONError, RecursionError) as error:
         reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
         return Submission(path, problem=f"not a valid notebook: the file is not JSON ({reason})",
                           **unusable)
+    except (nbformat.ValidationError, nbformat.NBFormatError, AttributeError, TypeError,
+            KeyError, ValueError) as error:
+        reason = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+        return Submission(path, problem=f"not a valid notebook ({reason})", **unusable)
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         return Submission(path, problem="not a valid notebook: it has no list of cells",
                           **unusable)

@@ -15,7 +15,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from .escaping import without_surrogates
+from course_lib.exercises.escaping import without_surrogates
 
 
 class OutputError(OSError):

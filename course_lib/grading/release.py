@@ -14,11 +14,13 @@ and the grader matches a submission to its exercise by it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .tasks import EXERCISES
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
+
+from course_lib.exercises.tasks import EXERCISES
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -76,30 +78,26 @@ def exercise_of(solution: dict, path: Path) -> str:
     return stamped or named
 
 
-def student_notebook(solution: dict, exercise: str | None = None) -> dict:
-    """The student version of a solution notebook, as nbformat 4 JSON (the input is unchanged),
-    stamped with ``exercise`` (by default the solution's own stamp)."""
+def student_notebook(solution: dict, exercise: str | None = None) -> nbformat.NotebookNode:
+    """The student version of a solution notebook (the input is unchanged), stamped with
+    ``exercise`` (by default the solution's own stamp)."""
     cells = []
     for index, cell in enumerate(solution["cells"]):
-        where = f"cell {index}"
         source = _text(cell.get("source", ""))
         kind = cell["cell_type"]
         if kind in ("code", "markdown"):
-            source = strip_blocks(source, markdown=kind == "markdown", where=where)
-        new = {"cell_type": kind, "id": cell.get("id", f"cell-{index}"),
-               "metadata": {key: cell["metadata"][key] for key in KEPT_CELL_METADATA
-                            if key in cell.get("metadata", {})},
-               "source": source.splitlines(keepends=True)}
-        if kind == "code":
-            new.update(execution_count=None, outputs=[])
-        cells.append(new)
+            source = strip_blocks(source, markdown=kind == "markdown", where=f"cell {index}")
+        make = {"code": new_code_cell, "markdown": new_markdown_cell}.get(kind, new_raw_cell)
+        cells.append(make(source, id=cell.get("id", f"cell-{index}"),
+                          metadata={key: cell["metadata"][key] for key in KEPT_CELL_METADATA
+                                    if key in cell.get("metadata", {})}))
     metadata = {key: solution["metadata"][key] for key in KEPT_NOTEBOOK_METADATA
                 if key in solution.get("metadata", {})}
     if exercise is not None:
         metadata["course"] = {**metadata.get("course", {}), "exercise": exercise}
     metadata["kernelspec"] = dict(KERNELSPEC)
     metadata["language_info"] = {"name": "python"}
-    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
+    return new_notebook(cells=cells, metadata=metadata)
 
 
 def _text(source) -> str:
@@ -107,15 +105,18 @@ def _text(source) -> str:
 
 
 def render(notebook: dict) -> bytes:
-    """A notebook as the exact bytes written to disk, laid out as Jupyter saves it."""
-    return (json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    """A notebook as the exact bytes written to disk, as Jupyter saves it (nbformat's layout
+    and a final newline)."""
+    return (nbformat.writes(nbformat.from_dict(notebook)) + "\n").encode()
 
 
-def read_notebook(path: Path) -> dict:
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
-    if notebook.get("nbformat") != 4 or not isinstance(notebook.get("cells"), list):
-        raise MarkerError(f"{path}: not an nbformat 4 notebook")
-    return notebook
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    """A solution notebook, upgraded to nbformat 4 if older; MarkerError if it is none."""
+    try:
+        return nbformat.read(path, as_version=4)
+    except (ValueError, KeyError, AttributeError, TypeError, nbformat.ValidationError) as error:
+        # nbformat says "Notebook does not appear to be JSON" or names the missing field.
+        raise MarkerError(f"{path}: not a notebook ({str(error).splitlines()[0][:200]})") from None
 
 
 @dataclass(frozen=True)

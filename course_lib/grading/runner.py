@@ -2,7 +2,8 @@
 
 It reads a job from stdin — the notebook's code cells and, for each task, the name of
 the learner's function and the inputs the grader chose — runs the cells in a fresh
-``__main__`` namespace (IPython magics and shell lines removed), calls the functions,
+``__main__`` namespace (IPython's syntax turned into Python by IPython's own input
+transformer, with shell lines and magics doing nothing), calls the functions,
 and writes one JSON line per finished step to the file descriptor FD:
 
     {"event": "ready"}
@@ -23,19 +24,20 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import resource
 import signal
 import sys
 import types
 
-from .calling import ERROR, MISSING, Outcome, call_learner, one_line
-from .plain import decode, encode_answer
+from IPython.core.inputtransformer2 import TransformerManager
 
-# %%time, %%timeit and %%capture wrap ordinary Python; other cell magics (%%bash …) do not.
-PYTHON_CELL_MAGICS = ("time", "timeit", "capture")
-_HELP = re.compile(r"[\w.]+\?{1,2}")
-_SHELL_ASSIGNMENT = re.compile(r"([A-Za-z_]\w*)\s*=\s*[!%]")
+from course_lib.exercises.calling import ERROR, MISSING, Outcome, call_learner, one_line
+from course_lib.exercises.wire import decode, encode_answer
+
+# %%time, %%timeit and %%capture wrap ordinary Python, which runs; other magics (%%bash,
+# %matplotlib …) and shell lines (!ls) do nothing.
+PYTHON_MAGICS = ("time", "timeit", "capture")
+_TRANSFORMER = TransformerManager()
 
 
 class _TimeUp(BaseException):
@@ -43,24 +45,34 @@ class _TimeUp(BaseException):
 
 
 def python_source(source: str) -> str:
-    """A notebook cell as plain Python: line magics and shell lines become ``pass``."""
-    lines = source.splitlines()
-    if lines and lines[0].lstrip().startswith("%%"):
-        if lines[0].split()[0][2:] not in PYTHON_CELL_MAGICS:
-            return ""
-        lines = lines[1:]
-    out = []
-    for line in lines:
-        code = line.lstrip()
-        indent = line[: len(line) - len(code)]
-        assignment = _SHELL_ASSIGNMENT.match(code)
-        if code.startswith(("%", "!")) or _HELP.fullmatch(code.rstrip()):
-            out.append(f"{indent}pass")
-        elif assignment:
-            out.append(f"{indent}{assignment.group(1)} = None")
-        else:
-            out.append(line)
-    return "\n".join(out)
+    """A notebook cell as plain Python, as IPython would run it: ``%magic``, ``!shell`` and
+    ``name?`` become calls on ``get_ipython()`` (see :class:`StandInShell`)."""
+    return _TRANSFORMER.transform_cell(source)
+
+
+class StandInShell:
+    """What ``get_ipython()`` returns in a submission's process: magics that wrap Python run
+    it in the notebook's namespace; every other magic and shell command does nothing and
+    gives None."""
+
+    def __init__(self, namespace: dict):
+        self.namespace = namespace
+
+    def run_line_magic(self, name: str, line: str, _stack_depth: int = 1) -> None:
+        if name in PYTHON_MAGICS:
+            exec(python_source(line), self.namespace)
+
+    def run_cell_magic(self, name: str, line: str, cell: str) -> None:
+        if name in PYTHON_MAGICS:
+            exec(python_source(cell), self.namespace)
+
+    def __getattr__(self, name: str):
+        # system, getoutput, show_usage …: whatever else IPython's translation calls.
+        return _nothing
+
+
+def _nothing(*args, **kwargs) -> None:
+    return None
 
 
 class _Discard(io.TextIOBase):
@@ -107,18 +119,22 @@ def _fresh_namespace() -> dict:
     module = types.ModuleType("__main__")
     # Notebooks may call display(); outside IPython it must exist and do nothing.
     module.display = lambda *objects, **options: None
+    shell = StandInShell(module.__dict__)
+    module.get_ipython = lambda: shell
     sys.modules["__main__"] = module
     return module.__dict__
 
 
 def run_cell(source: str, namespace: dict, seconds: float) -> str | None:
     """Run one cell; None if it finished, else one line saying what went wrong."""
-    try:
-        code = compile(python_source(source), "<cell>", "exec")
-    except SyntaxError as error:
-        return f"has a syntax error: {error.msg} (line {error.lineno})"
+    # The translation is under the time limit too: IPython's transformer re-reads the cell
+    # once per magic, which a huge cell full of magics makes slow.
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
+        try:
+            code = compile(python_source(source), "<cell>", "exec")
+        except SyntaxError as error:
+            return f"has a syntax error: {error.msg} (line {error.lineno})"
         exec(code, namespace)
     except _TimeUp:
         return f"did not finish within {seconds:g} s (the time limit per cell)"

@@ -30,10 +30,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .calling import CRASHED, NOT_RUN, TIMEOUT, Outcome, changed_in_place
-from .display import GRADER_ENV
+from course_lib import validation
+from course_lib.exercises.calling import CRASHED, NOT_RUN, TIMEOUT, Outcome, changed_in_place
+from course_lib.exercises.grader_flag import GRADER_ENV
+from course_lib.exercises.wire import decode
+
 from .jail import Jail
-from .plain import decode
 from .scratch import scratch_folder
 
 STARTUP_SECONDS = 30.0
@@ -57,10 +59,10 @@ class Limits:
     attempts: int = 4
 
     def __post_init__(self):
-        if not self.cell_seconds > 0 or not self.total_seconds > 0:
-            raise ValueError("cell_seconds and total_seconds must be > 0")
-        if self.attempts < 1:
-            raise ValueError(f"attempts must be >= 1, got {self.attempts}")
+        validation.number(self.cell_seconds, "cell_seconds", low=0, low_inclusive=False)
+        validation.number(self.total_seconds, "total_seconds", low=0, low_inclusive=False)
+        validation.integer(self.memory_bytes, "memory_bytes", low=1)
+        validation.integer(self.attempts, "attempts", low=1)
 
 
 @dataclass(frozen=True)

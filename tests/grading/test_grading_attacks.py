@@ -24,8 +24,8 @@ import pytest
 from test_grading_grader import FAST, ex02_cells, write_notebook
 
 import course_lib
+from course_lib.exercises.escaping import without_surrogates
 from course_lib.grading.__main__ import main
-from course_lib.grading.escaping import without_surrogates
 from course_lib.grading.grader import grade
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -150,7 +150,7 @@ def attacks(folder: Path, out: Path, fake_home: Path, port: int) -> dict[str, li
     return {
         # Item 1: an answer nested 600 deep, sent past the runner's own encoder.
         "deep_answer": ex02_cells(before=[
-            "import course_lib.grading.calling as calling\n"
+            "import course_lib.exercises.calling as calling\n"
             "deep = 1.0\nfor _ in range(600):\n    deep = [deep]\n"
             "calling.Outcome.to_plain = lambda self: {'status': 'answered', 'answer': deep, "
             "'detail': '', 'mutated': []}"]),
@@ -193,7 +193,7 @@ def attacks(folder: Path, out: Path, fake_home: Path, port: int) -> dict[str, li
             "    except OSError:\n        pass"]),
         # Item 3: text aimed at the instructor's terminal and the feedback file.
         "shouter": ex02_cells(before=[
-            "import course_lib.grading.calling as calling\n"
+            "import course_lib.exercises.calling as calling\n"
             "plain = calling.Outcome.to_plain\n"
             "def loud(self):\n"
             "    data = plain(self)\n"
@@ -204,7 +204,7 @@ def attacks(folder: Path, out: Path, fake_home: Path, port: int) -> dict[str, li
                            "    raise ValueError('\\x1b]0;owned\\x07 <script>alert(1)</script>')")),
         # Item 4: changing the inputs, and telling the grader it did not.
         "liar": ex02_cells(
-            before=["import course_lib.grading.calling as calling\n"
+            before=["import course_lib.exercises.calling as calling\n"
                     "calling.changed_in_place = lambda before, after: ()\n"
                     "calling._unchanged = lambda after, before: True"],
             momentum_step=("def momentum_step(theta, velocity, grad, learning_rate, momentum):\n"

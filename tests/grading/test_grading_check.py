@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from course_lib.grading import check, check_result, hint, hint_button, hints, score
-from course_lib.grading import display as grading_display
-from course_lib.grading.report import task_html, task_text
-from course_lib.grading.tasks import get_task
+from course_lib.exercises import check, check_result, hint, hint_button, hints, score
+from course_lib.exercises import display as grading_display
+from course_lib.exercises.feedback import task_html, task_text
+from course_lib.exercises.grader_flag import GRADER_ENV
+from course_lib.exercises.tasks import get_task
 
 
 def momentum_step(theta, velocity, grad, learning_rate, momentum):
@@ -143,7 +144,7 @@ def test_in_a_kernel_check_displays_html_with_a_text_fallback(monkeypatch):
 
 
 def test_inside_the_grader_checks_hints_and_score_stay_silent(capsys, monkeypatch):
-    monkeypatch.setenv(grading_display.GRADER_ENV, "1")
+    monkeypatch.setenv(GRADER_ENV, "1")
     check("ex02.q1", momentum_step)
     hint("ex02.q1")
     hint_button("ex02.q1")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import EXERCISES
+from course_lib.exercises import EXERCISES
 from course_lib.grading.gradebook import FORMULA_STARTS, spreadsheet_safe
 from course_lib.grading.grader import grade
 from course_lib.grading.learners import discover

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from course_lib import callbacks, optimizers, schedules, sparsity
-from course_lib.grading import TASKS
+from course_lib.exercises import TASKS
 
 
 def cases(task_id, seeds=(0,)):

@@ -8,9 +8,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course_lib.grading import TASKS, check_result
-from course_lib.grading.compare import agree, show_difference
-from course_lib.grading.report import task_text
+from course_lib.exercises import TASKS, check_result
+from course_lib.exercises.compare import agree, show_difference
+from course_lib.exercises.feedback import task_text
 
 NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|nan|-?inf")
 

@@ -5,15 +5,17 @@ import csv
 import json
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
-from course_lib.grading import EXERCISES
+from course_lib.exercises import EXERCISES
+from course_lib.grading import runner
 from course_lib.grading.__main__ import main
 from course_lib.grading.grader import grade, summary
 from course_lib.grading.learners import read_submission
-from course_lib.grading.runner import python_source
+from course_lib.grading.runner import StandInShell, run_cell
 from course_lib.grading.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +32,7 @@ CORRECT = {
     "speedup": "def speedup():\n    return 1 / (1 - 0.95)",
     "lower_beta_answer": "def lower_beta_answer():\n    return 'b'",
 }
-HEADER = "import numpy as np\nfrom course_lib.grading import check, hint_button, score"
+HEADER = "import numpy as np\nfrom course_lib.exercises import check, hint_button, score"
 
 
 def write_notebook(path: Path, cells, metadata=None):
@@ -92,8 +94,8 @@ HOSTILE = {
         momentum_step="def momentum_step(**kwargs):\n    return AlwaysEqual(), AlwaysEqual()",
         speedup="def speedup():\n    return AlwaysEqual()"),
     "monkeypatch": ex02_cells(
-        before=["import numpy\nimport course_lib.grading.compare as compare\n"
-                "import course_lib.grading.judge as judge\n"
+        before=["import numpy\nimport course_lib.exercises.compare as compare\n"
+                "import course_lib.exercises.judge as judge\n"
                 "numpy.allclose = numpy.isclose = numpy.array_equal = lambda *a, **k: True\n"
                 "compare.agree = judge.agree = lambda *a, **k: True\n"
                 "judge.Judge.judge = lambda self, outcomes, graded=False: None"],
@@ -223,11 +225,41 @@ def test_grades_csv_has_a_row_per_learner_a_column_per_task_and_the_total(hostil
     assert names["zoe"] == "Zoë Q." and names["yann"] == "" and names["good"] == ""
 
 
-def test_cell_sources_lose_their_magics_and_shell_lines():
-    source = "%matplotlib inline\nfiles = !ls\nfor f in []:\n    !echo $f\nnp.mean?\nx = 1"
-    assert python_source(source) == "pass\nfiles = None\nfor f in []:\n    pass\npass\nx = 1"
-    assert python_source("%%bash\necho hi") == ""
-    assert python_source("%%timeit\ny = 2") == "y = 2"
+def run_in_stand_in(source):
+    namespace = {}
+    namespace["get_ipython"] = lambda: StandInShell(namespace)
+    assert run_cell(source, namespace, 5.0) is None
+    return namespace
+
+
+def test_magics_and_shell_lines_do_nothing_and_python_magics_run_their_code(tmp_path):
+    marker = tmp_path / "ran"
+    namespace = run_in_stand_in(
+        f"%matplotlib inline\nfiles = !touch {marker}\nfor f in [1]:\n    !touch {marker}\n"
+        "len?\nx = 1")
+    assert namespace["files"] is None and namespace["x"] == 1 and not marker.exists()
+    assert "y" not in run_in_stand_in(f"%%bash\ntouch {marker}\ny = 2")
+    assert not marker.exists()
+    assert run_in_stand_in("%%timeit\ny = 2")["y"] == 2
+    assert run_in_stand_in("%time z = 3")["z"] == 3
+    assert run_in_stand_in("%%capture\n%time w = 4")["w"] == 4
+    assert run_in_stand_in("?\nlen??\nv = 5")["v"] == 5
+
+
+def test_translating_a_cell_is_under_the_time_limit_and_costs_only_that_cell():
+    # IPython re-reads a cell once per magic: 600 of them take seconds to translate.
+    namespace = {"get_ipython": lambda: StandInShell(namespace)}
+    previous = signal.signal(signal.SIGALRM, runner._on_alarm)
+    try:
+        assert run_cell("%ls\n" * 600, namespace, 0.5) == (
+            "did not finish within 0.5 s (the time limit per cell)")
+        assert run_cell("u = 6", namespace, 5.0) is None and namespace["u"] == 6
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_cell_ipython_cannot_read_is_a_syntax_error():
+    assert run_cell("def f(:\n    pass", {}, 5.0).startswith("has a syntax error")
 
 
 def test_a_learner_is_the_file_or_its_folder_and_metadata_only_gives_the_name(tmp_path):
@@ -315,3 +347,16 @@ def test_notes_and_the_summary_name_every_timeout_and_crash(hostile_run):
     assert {"loops", "stubborn_loop", "cell_loops"} <= timed_out
     assert {"hard_exit", "exit_in_function", "forged"} <= crashed
     assert "good" not in timed_out | crashed
+
+
+@pytest.mark.parametrize("option, says", [
+    (["--jobs", "0"], "jobs must be an integer >= 1, got 0"),
+    (["--timeout", "0"], "total_seconds must be a finite number > 0, got 0.0"),
+    (["--cell-timeout", "-1"], "cell_seconds must be a finite number > 0, got -1.0"),
+])
+def test_grade_refuses_a_bad_limit_naming_it_and_writes_nothing(tmp_path, capsys, option, says):
+    write_notebook(tmp_path / "in" / "anna.ipynb", ex02_cells())
+    assert main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--unsafe",
+                 *option]) == 2
+    assert f"error: {says}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_lib.grading.calling import changed_in_place
-from course_lib.grading.escaping import markdown_code, markdown_text, terminal_text
+from course_lib.exercises.calling import changed_in_place
+from course_lib.exercises.escaping import markdown_code, markdown_text, terminal_text
+from course_lib.exercises.wire import MAX_DEPTH, Unreadable, decode, encode
 from course_lib.grading.outputs import OutputFolder
-from course_lib.grading.plain import MAX_DEPTH, Unreadable, decode, encode
 from course_lib.grading.reading import read_regular_file
 from course_lib.grading.scratch import remove_tree
 

@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from course_lib.grading import TASKS, check, check_result
+from course_lib.exercises import TASKS, check, check_result
 
 VARIANTS = [
     pytest.param(task_id, mistake, id=f"{task_id}-{mistake.name}")
@@ -311,7 +311,7 @@ def test_a_proximal_step_on_a_never_zeroing_threshold_names_both_causes(capsys):
 
 
 def test_the_score_table_blames_an_unknown_wrong_soft_threshold_for_task_2(capsys):
-    from course_lib.grading import score
+    from course_lib.exercises import score
 
     namespace = {}
     exec("import numpy as np\n"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import EXERCISES
+from course_lib.exercises import EXERCISES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.grading import EXERCISES, TASKS
-from course_lib.grading.bowl import QuadraticBowl
-from course_lib.grading.tasks import (
+from course_lib.exercises import TASKS
+from course_lib.exercises.quadratic import QuadraticBowl
+from course_lib.exercises.spec import Exercise, Task, value_task
+from course_lib.exercises.tasks import (
     ex02_momentum,
     ex03_nesterov,
     ex04_adagrad_rmsprop,
@@ -255,6 +256,28 @@ def test_hidden_cases_follow_the_seed():
     assert all(case.hidden for case in first)
 
 
-def test_exercises_have_three_to_six_tasks_each_and_seven_notebooks():
-    assert len(EXERCISES) >= 7
-    assert all(3 <= len(exercise.tasks) <= 6 for exercise in EXERCISES.values())
+def tasks_for(exercise_id: str, count: int) -> tuple[Task, ...]:
+    return tuple(value_task(id=f"{exercise_id}.q{n}", title="a number", answer_name=f"q{n}",
+                            answer=1.0, mistakes={}, hints=("one hint",))
+                 for n in range(1, count + 1))
+
+
+@pytest.mark.parametrize("count", [0, 2, 7, 9])
+def test_an_exercise_with_too_few_or_too_many_tasks_is_refused_naming_the_count(count):
+    with pytest.raises(ValueError, match=rf"^exercise ex99 must have 3 to 6 tasks, got {count}$"):
+        Exercise("ex99", "too many or too few", "ex99_notebook", tasks_for("ex99", count))
+
+
+@pytest.mark.parametrize("count", [3, 6])
+def test_an_exercise_with_three_or_six_tasks_is_accepted(count):
+    assert Exercise("ex99", "t", "ex99_notebook", tasks_for("ex99", count)).points == count
+
+
+def test_a_task_of_an_unknown_kind_or_of_another_exercise_is_refused():
+    task = tasks_for("ex99", 1)[0]
+    with pytest.raises(ValueError, match=r"^kind must be one of \['choice', 'function', "
+                                         r"'value'\], got 'essay'$"):
+        Task(id="ex99.q1", title="t", answer_name="q1", reference=task.reference,
+             kind="essay", hints=("h",))
+    with pytest.raises(ValueError, match=r"task ex98\.q1 does not belong to exercise ex99"):
+        Exercise("ex99", "t", "ex99_notebook", (*tasks_for("ex98", 1), *tasks_for("ex99", 3)))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.grading import EXERCISES
+from course_lib.exercises import EXERCISES
 from course_lib.grading.__main__ import main
 from course_lib.grading.release import (
     MarkerError,
@@ -92,6 +92,25 @@ def test_outputs_counts_and_run_metadata_are_dropped():
                        "name": "python3"}}
 
 
+def test_release_defaults_to_the_exercises_folder_where_it_runs(tmp_path, monkeypatch, capsys):
+    # A course folder anywhere (a checkout, or a copy beside an installed wheel).
+    shutil.copytree(SOLUTIONS, tmp_path / "exercises" / "solutions")
+    monkeypatch.chdir(tmp_path)
+    assert main(["release"]) == 0
+    written = sorted(p.name for p in (tmp_path / "exercises").glob("*.ipynb"))
+    assert written == sorted(p.name for p in SOLUTIONS.glob("*.ipynb"))
+    assert str(tmp_path / "exercises" / "ex02_momentum.ipynb") in capsys.readouterr().out
+    assert main(["release", "--check"]) == 0
+
+
+def test_release_outside_a_course_folder_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["release", "--check"]) == 2
+    error = capsys.readouterr().err
+    assert str(tmp_path / "exercises" / "solutions") in error and "--solutions" in error
+    assert not (tmp_path / "exercises").exists()
+
+
 def test_release_writes_then_check_finds_everything_current(tmp_path):
     solutions, students = tmp_path / "solutions", tmp_path / "students"
     shutil.copytree(SOLUTIONS, solutions)
@@ -118,7 +137,8 @@ def test_check_fails_on_a_stale_or_missing_student_notebook(tmp_path, capsys):
     assert main(args[:-1]) == 0 and main(args) == 0
 
 
-def test_the_committed_student_notebooks_are_current():
+def test_the_committed_student_notebooks_are_current(monkeypatch):
+    monkeypatch.chdir(ROOT)
     assert main(["release", "--check"]) == 0
     assert {p.name for p in STUDENTS.glob("*.ipynb")} == {p.name for p in SOLUTIONS.glob("*.ipynb")}
 

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from course_lib import optimizers, problems
-from course_lib.grading import EXERCISES, TASKS, check_result
-from course_lib.grading.tasks import SELF_CHECKS
+from course_lib.exercises import EXERCISES, TASKS, check_result
+from course_lib.exercises.tasks import SELF_CHECKS
 
 
 def answer_of(task_id):

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from course_lib import optimizers
-from course_lib.grading.tasks import ex07_adamax_nadam
+from course_lib.exercises.tasks import ex07_adamax_nadam
 from course_lib.optimizers.pytorch import TorchNadam
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -57,7 +57,7 @@ def test_every_registered_explorer_appears_in_a_lesson():
 
 
 def test_every_self_check_task_is_asked_in_its_lesson_and_nothing_else_is():
-    from course_lib.grading.tasks import SELF_CHECKS
+    from course_lib.exercises.tasks import SELF_CHECKS
 
     asked = {}
     for path in LESSONS:

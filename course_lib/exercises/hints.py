@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import html
 
-from .display import in_kernel, inside_grader, show_rich
+from .display import in_kernel, show_rich
+from .grader_flag import inside_grader
 from .tasks import get_task
 
 _opened: dict[str, int] = {}

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from .plain import Unreadable
+from .wire import Unreadable
 
 # Arrays longer than this print shortened, so a difference is shown entry by entry instead.
 SHOWN_IN_FULL = 8

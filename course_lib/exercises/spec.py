@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from course_lib.validation import choice
+
 
 @dataclass(frozen=True)
 class Case:
@@ -46,6 +48,10 @@ class Mistake:
     name: str
     explanation: str
     variant: Callable[..., Any] | None = None
+
+
+KINDS = ("function", "value", "choice")
+TASKS_PER_EXERCISE = (3, 6)
 
 
 @dataclass(frozen=True)
@@ -79,8 +85,7 @@ class Task:
     builds_on: tuple[str, ...] = ()
 
     def __post_init__(self):
-        if self.kind not in ("function", "value", "choice"):
-            raise ValueError(f"kind must be 'function', 'value' or 'choice', got {self.kind!r}")
+        choice(self.kind, "kind", KINDS)
         if not self.hints:
             raise ValueError(f"task {self.id} needs at least one hint")
         if self.kind == "function" and not (self.edge_cases or self.random_kwargs):
@@ -172,8 +177,10 @@ class Exercise:
     tasks: tuple[Task, ...]
 
     def __post_init__(self):
-        if not 3 <= len(self.tasks) <= 6:
-            raise ValueError(f"exercise {self.id} must have 3 to 6 tasks, has {len(self.tasks)}")
+        fewest, most = TASKS_PER_EXERCISE
+        if not fewest <= len(self.tasks) <= most:
+            raise ValueError(f"exercise {self.id} must have {fewest} to {most} tasks, "
+                             f"got {len(self.tasks)}")
         for task in self.tasks:
             if task.exercise_id != self.id:
                 raise ValueError(f"task {task.id} does not belong to exercise {self.id}")

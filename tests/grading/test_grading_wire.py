@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_lib.grading.bowl import QuadraticBowl
-from course_lib.grading.calling import Outcome, call_learner
-from course_lib.grading.compare import agree, read_answer, show_difference
-from course_lib.grading.plain import MAX_ELEMENTS, Unreadable, decode, encode, encode_answer
+from course_lib.exercises.calling import Outcome, call_learner
+from course_lib.exercises.compare import agree, read_answer, show_difference
+from course_lib.exercises.quadratic import QuadraticBowl
+from course_lib.exercises.wire import MAX_ELEMENTS, Unreadable, decode, encode, encode_answer
 
 
 def through_json(value):
@@ -154,3 +154,21 @@ def test_a_valid_outcome_round_trips_and_long_details_are_cut():
     outcome = Outcome("error", None, "x" * 10_000, ("theta",))
     back = Outcome.from_plain(json.loads(json.dumps(outcome.to_plain())))
     assert back.status == "error" and len(back.detail) == 300 and back.mutated == ("theta",)
+
+
+@pytest.mark.parametrize("A, b, says", [
+    ([[1.0, 2.0, 3.0]], [1.0], r"^A must be a square matrix, got shape \(1, 3\)$"),
+    ([1.0, 2.0], [1.0], r"^A must have 2 dimensions, got shape \(2,\)$"),
+    (np.eye(2), [1.0, 2.0, 3.0], r"^b must have shape \(2,\), got shape \(3,\)$"),
+    ([[math.nan, 0.0], [0.0, 1.0]], [0.0, 0.0], r"^A must hold finite numbers only"),
+])
+def test_a_malformed_bowl_is_refused_naming_the_array(A, b, says):
+    with pytest.raises(ValueError, match=says):
+        QuadraticBowl(A, b)
+
+
+def test_a_bowl_keeps_its_own_arrays():
+    A, b = np.eye(2), np.ones(2)
+    bowl = QuadraticBowl(A, b)
+    A[0, 0], b[0] = 5.0, 7.0
+    assert np.array_equal(bowl(np.zeros(2)), [-1.0, -1.0])

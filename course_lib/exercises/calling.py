@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .bowl import QuadraticBowl
-from .plain import encode_answer
+from .quadratic import QuadraticBowl
+from .wire import encode_answer
 
 # Statuses an outcome can have; the last four are set by the grader, never by the submission.
 ANSWERED, NOT_ATTEMPTED, ERROR, MISSING = "answered", "not_attempted", "error", "missing"

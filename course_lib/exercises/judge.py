@@ -14,8 +14,8 @@ import numpy as np
 
 from .calling import ANSWERED, NOT_ATTEMPTED, Outcome
 from .compare import agree, read_answer, show, show_difference
-from .plain import decode
 from .spec import Case, Mistake, Task
+from .wire import decode
 
 PASS, FAIL, NOT_ATTEMPTED_YET, ERROR = "pass", "fail", "not_attempted", "error"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .bowl import QuadraticBowl
+from .quadratic import QuadraticBowl
 
 # An answer is a handful of numbers; a million is far past any task and keeps messages small.
 MAX_ELEMENTS = 1_000_000

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib.validation import finite_array
+
 
 class QuadraticBowl:
     """∇J(θ) = Aθ − b for J(θ) = ½ θᵀAθ − bᵀθ; call it with θ to get the gradient there."""
 
     def __init__(self, A, b):
-        self.A = np.array(A, dtype=np.float64)
-        self.b = np.array(b, dtype=np.float64)
-        if self.A.ndim != 2 or self.A.shape[0] != self.A.shape[1]:
-            raise ValueError(f"A must be a square matrix, got shape {self.A.shape}")
-        if self.b.shape != (self.A.shape[0],):
-            raise ValueError(f"b must have shape ({self.A.shape[0]},), got {self.b.shape}")
+        A = finite_array(A, "A", ndim=2)
+        if A.shape[0] != A.shape[1]:
+            raise ValueError(f"A must be a square matrix, got shape {A.shape}")
+        # Copies: the bowl must not change when the caller's arrays do.
+        self.A = A.copy()
+        self.b = finite_array(b, "b", shape=(len(A),)).copy()
 
     def __call__(self, theta):
         return self.A @ np.asarray(theta, dtype=np.float64) - self.b

@@ -11,9 +11,10 @@ import sys
 from typing import Any
 
 from .calling import call_learner
-from .display import inside_grader, show_rich
+from .display import show_rich
+from .feedback import score_html, score_rows, score_text, task_html, task_text
+from .grader_flag import inside_grader
 from .judge import Judge, TaskResult
-from .report import score_html, score_rows, score_text, task_html, task_text
 from .tasks import get_exercise, get_task
 
 _judges: dict[str, Judge] = {}

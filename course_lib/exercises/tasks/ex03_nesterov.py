@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..bowl import QuadraticBowl
+from ..quadratic import QuadraticBowl
 from ..spec import Case, Exercise, Mistake, Task, choice_task
 from . import draw
 
