@@ -50,10 +50,13 @@ lab: venv
 test: venv test-venv
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
 
-# What a contributor runs between edits: every test not marked `slow` or `browser` (tests/browser
-# and tests/install are marked by their conftest.py), and no nbval over the lessons.
+# What a contributor runs between edits: every test not marked `slow` or `browser`, and no nbval
+# over the lessons. Every test in tests/browser and tests/install carries one of the two markers
+# (their conftest.py adds it), so those folders are not even imported: collecting tests/browser
+# builds every explorer (5 to 13 s here), and nbval's plugin imports nbformat's validator (2 s).
 test-fast: venv test-venv
-	$(BIN)/python -m pytest tests -m "not slow and not browser"
+	$(BIN)/python -m pytest tests -m "not slow and not browser" \
+		--ignore=tests/browser --ignore=tests/install -p no:nbval
 
 clean:
 	rm -rf $(VENV)
