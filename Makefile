@@ -1,6 +1,8 @@
 # Two commands for a fresh machine with Python 3.11:
 #   make lab    open the course in JupyterLab (extra arguments: make lab LAB_ARGS="--port 9999")
 #   make test   run the whole test suite
+# and one for a contributor between edits:
+#   make test-fast   the quick tests only (no browser, install or slow tests, no nbval)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,7 +15,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: lab test venv test-venv clean
+.PHONY: lab test test-fast venv test-venv clean
 
 venv: $(BIN)/.installed $(LAB_SETTINGS)
 
@@ -47,6 +49,14 @@ lab: venv
 # The unit, grading and browser tests, and nbval over every lesson (lax: see README).
 test: venv test-venv
 	$(BIN)/python -m pytest tests notebooks --nbval-lax --nbval-current-env
+
+# What a contributor runs between edits: every test not marked `slow` or `browser`, and no nbval
+# over the lessons. Every test in tests/browser and tests/install carries one of the two markers
+# (their conftest.py adds it), so those folders are not even imported: collecting tests/browser
+# builds every explorer (5 to 13 s here), and nbval's plugin imports nbformat's validator (2 s).
+test-fast: venv test-venv
+	$(BIN)/python -m pytest tests -m "not slow and not browser" \
+		--ignore=tests/browser --ignore=tests/install -p no:nbval
 
 clean:
 	rm -rf $(VENV)

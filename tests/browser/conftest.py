@@ -17,6 +17,14 @@ import pytest
 JUPYTER = Path(sys.executable).with_name("jupyter")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder drives the browser, so `-m "not browser"` leaves all of them."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:
     if not labdriver.CHROMIUM.exists():

@@ -291,10 +291,17 @@ def test_fit_rejects_bad_arguments_by_name(kwargs, error, match):
         model.fit(**arguments)
 
 
-def test_integral_float_labels_are_accepted():
-    model = MLP(hidden_units=(8,), n_classes=2, seed=0)
-    model.compile(SGD(learning_rate=0.1))
-    model.fit(MOONS.X_train, MOONS.y_train.astype(float), epochs=1)
+def test_integral_float_labels_train_exactly_as_the_integers_they_hold():
+    runs = []
+    for labels in (MOONS.y_train, MOONS.y_train.astype(float)):
+        model = MLP(hidden_units=(8,), n_classes=2, seed=0)
+        model.compile(SGD(learning_rate=0.1))
+        history = model.fit(MOONS.X_train, labels, epochs=2)
+        runs.append((history.history, model.get_weights()))
+    (as_int, int_weights), (as_float, float_weights) = runs
+    assert as_float == as_int
+    for learned, expected in zip(float_weights, int_weights, strict=True):
+        np.testing.assert_array_equal(learned, expected)
 
 
 def test_model_configuration_errors():

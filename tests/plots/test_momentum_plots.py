@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.plots import momentum as plots
@@ -51,7 +50,55 @@ def test_keras_velocity_carries_the_old_rate_and_pytorch_does_not():
     assert torch[drop_at] == pytest.approx(new / (1 - beta), rel=1e-6)
 
 
-def test_the_pictures_draw():
-    for figure in (plots.terminal_velocity(steps=10), plots.friction(steps=10),
-                   plots.learning_rate_drop(drop_at=5, steps=10)):
-        assert isinstance(figure, Figure) and figure.axes
+def test_the_terminal_velocity_curves_climb_to_their_dashed_ceilings():
+    # On slope 1 the k-th step is η(1 − βᵏ)/(1 − β), drawn in units of η; ceiling 1/(1 − β).
+    momentums, steps = (0.0, 0.5, 0.9), 10
+    (ax,) = plots.terminal_velocity(momentums=momentums, learning_rate=0.01, steps=steps).axes
+    k = np.arange(1, steps + 1)
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) == steps]
+    ceilings = [line.get_ydata()[0] for line in ax.get_lines() if len(line.get_xdata()) == 2]
+    assert len(curves) == len(ceilings) == len(momentums)
+    for curve, ceiling, beta in zip(curves, ceilings, momentums, strict=True):
+        np.testing.assert_array_equal(curve.get_xdata(), k)
+        np.testing.assert_allclose(curve.get_ydata(), (1 - beta**k) / (1 - beta), rtol=1e-9)
+        assert ceiling == pytest.approx(1 / (1 - beta), rel=1e-12)
+
+
+def test_friction_draws_the_heavy_ball_iterates_and_their_loss():
+    # Keras's momentum on ½(x² + κy²) from (−8, 2), written out: m ← βm − η(x, κy), θ ← θ + m.
+    momentums, eta, kappa, steps = (0.5, 0.9), 0.02, 20.0, 10
+    figure = plots.friction(momentums=momentums, learning_rate=eta, condition_number=kappa,
+                            steps=steps)
+    for ax, beta in zip(figure.axes, momentums, strict=True):
+        theta, m, path = np.array([-8.0, 2.0]), np.zeros(2), [np.array([-8.0, 2.0])]
+        for _ in range(steps):
+            m = beta * m - eta * np.array([1.0, kappa]) * theta
+            theta = theta + m
+            path.append(theta)
+        path = np.array(path)
+        (drawn,) = [line for line in ax.get_lines() if len(line.get_xdata()) == steps + 1]
+        np.testing.assert_allclose(drawn.get_xydata(), path, rtol=1e-12)
+        loss = 0.5 * (path[-1, 0] ** 2 + kappa * path[-1, 1] ** 2)
+        assert ax.get_title() == f"β = {beta:g}: loss {loss:.1e} after {steps} steps"
+
+
+def test_the_learning_rate_drop_shows_keras_carrying_the_old_rate_and_pytorch_not():
+    # Steps 1–5 at η, 6 on at η' = η/10, slope 1. Keras: m ← βm − η_k, step |m|;
+    # PyTorch: b ← βb + 1, step η_k b. Both start at η(1 − βᵏ)/(1 − β).
+    eta, beta, drop_at, steps = 0.1, 0.9, 5, 10
+    (ax,) = plots.learning_rate_drop(learning_rate=eta, momentum=beta, drop_at=drop_at,
+                                     factor=0.1, steps=steps).axes
+    rates = np.where(np.arange(1, steps + 1) <= drop_at, eta, eta / 10)
+    keras, torch, m, b = [], [], 0.0, 0.0
+    for rate in rates:
+        m, b = beta * m - rate, beta * b + 1
+        keras.append(abs(m))
+        torch.append(rate * b)
+    drawn_keras, drawn_torch = [line for line in ax.get_lines() if len(line.get_xdata()) == steps]
+    np.testing.assert_allclose(drawn_keras.get_ydata(), keras, rtol=1e-12)
+    np.testing.assert_allclose(drawn_torch.get_ydata(), torch, rtol=1e-12)
+    assert drawn_keras.get_ydata()[drop_at] > 5 * drawn_torch.get_ydata()[drop_at]
+    drop_lines = [line.get_xdata()[0] for line in ax.get_lines()
+                  if len(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]]
+    assert drop_lines == [drop_at + 0.5]
+    assert ax.get_yscale() == "log"

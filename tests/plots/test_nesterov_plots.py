@@ -93,8 +93,28 @@ def test_bad_step_arguments_are_refused_by_name(kwargs, message):
         plots.look_ahead(Bowl(), [1.0, 1.0], [0.0, 0.0], **arguments)
 
 
-def test_the_pictures_draw_and_check_the_step():
+def test_damping_draws_both_runs_worked_by_hand_and_the_step_is_checked():
     assert isinstance(plots.look_ahead_step(steps=5), Figure)
-    assert isinstance(plots.damping(steps=10), Figure)
+    # Damping's paths, written out on ½(x² + κy²) from (−8, 2): m ← βm − η∇J(θ), θ ← θ + m for
+    # momentum; Nesterov takes the gradient at the look-ahead point, m ← βm − η∇J(θ + βm).
+    eta, beta, kappa, steps = 0.05, 0.9, 10.0, 10
+    paths, losses = plots.damping(eta, beta, kappa, steps=steps).axes
+    expected = {}
+    for name, look_ahead in (("Momentum", False), ("Nesterov", True)):
+        theta, m, path = np.array([-8.0, 2.0]), np.zeros(2), [np.array([-8.0, 2.0])]
+        for _ in range(steps):
+            g = np.array([1.0, kappa]) * (theta + beta * m if look_ahead else theta)
+            m = beta * m - eta * g
+            theta = theta + m
+            path.append(theta)
+        expected[name] = np.array(path)
+    drawn = [line for line in paths.get_lines() if len(line.get_xdata()) == steps + 1]
+    curves = [line for line in losses.get_lines() if len(line.get_xdata()) == steps + 1]
+    for line, curve, name in zip(drawn, curves, ("Momentum", "Nesterov"), strict=True):
+        assert line.get_label() == curve.get_label() == name
+        np.testing.assert_allclose(line.get_xydata(), expected[name], rtol=1e-12)
+        path = expected[name]
+        loss = 0.5 * (path[:, 0] ** 2 + kappa * path[:, 1] ** 2)
+        np.testing.assert_allclose(curve.get_ydata(), loss, rtol=1e-12)
     with pytest.raises(ValueError, match=r"step must be an integer in \[0, 5\], got 9"):
         plots.look_ahead_step(step=9, steps=5)

@@ -7,6 +7,9 @@ from course_lib.widgets.sweep import CLICK, PLAY, control_grid, sweep
 
 JPEG_SIGNATURE = b"\xff\xd8\xff"
 
+# Every explorer built anew for each test and every control moved end to end: 40 to 60 s here.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(params=sorted(EXPLORERS))
 def explorer(request):

@@ -24,6 +24,7 @@ LANDSCAPE_EXPLORERS = ["adagrad", "adam", "adamax_nadam", "gradient_descent", "m
 MAGENTA = np.array([255, 0, 255])
 
 
+@pytest.mark.slow  # builds every explorer of the course: 4 to 9 s here
 def test_exactly_the_explorers_with_a_surface_are_touchable():
     touchable = {name for name, factory in EXPLORERS.items()
                  if factory().landscape is not None}
