@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
+from course_lib.optimizers.moving_average import moving_average
 from course_lib.plots.rmsprop import replay
 from course_lib.validation import finite_array, integer
 
@@ -23,15 +24,17 @@ PLACEMENT_COLORS = {"Keras": "#d62728", "PyTorch": "#1f77b4", "book": "#7f7f7f"}
 class AdamWithoutCorrection(optimizers.Adam):
     """Adam with the bias correction left out, to show what it is for::
 
-        m ← β₁ m + (1 − β₁) g       v ← β₂ v + (1 − β₂) g ⊗ g
+        m ← β₁ m + (1 − β₁) g       s ← β₂ s + (1 − β₂) g ⊗ g
         θ ← θ − η m ⊘ (√s + ε)
 
     No library offers this; it is Adam with 1 − β₁ᵗ and 1 − β₂ᵗ replaced by 1.
     """
 
-    def _coefficients(self, learning_rate, step):
-        return {**super()._coefficients(learning_rate, step),
-                "corrected_learning_rate": learning_rate}
+    def _update(self, g, theta, slots, learning_rate, t):
+        m, s = slots["m"], slots["s"]
+        moving_average(m, g, self.beta_1)
+        moving_average(s, g * g, self.beta_2)
+        theta -= learning_rate * (m / (np.sqrt(s) + self.epsilon))
 
 
 def steady_steps(optimizer, steps: int, gradient: float = 1.0) -> np.ndarray:
