@@ -99,6 +99,10 @@ def read_gradebook(graded: Path) -> Gradebook:
     exercises = [column.removesuffix(" total") for column in maximum
                  if column.endswith(" total") and column.removesuffix(" total") in EXERCISES]
     columns = [c for e in exercises for c in (*(t.id for t in EXERCISES[e].tasks), f"{e} total")]
+    missing = [c for c in [*columns, "total", "out_of", "feedback"] if c not in maximum]
+    if missing:
+        raise ValueError(f"grades.csv must have the columns grade writes, got none named "
+                         f"{', '.join(missing)} in {Path(graded) / 'grades.csv'}")
     book = Gradebook(exercises, {c: maximum[c] for c in [*columns, "total", "out_of"]})
     for row in learners:
         book.rows.append(LearnerRow(_unquoted(row["learner"]), _unquoted(row.get("name") or ""),
