@@ -39,7 +39,7 @@ MAX_CSV_BYTES = 50 * 2**20
 # Download roster.
 ROSTER_COLUMNS = {
     "canvas": ("Student", "ID", "SIS User ID", "SIS Login ID", "Section"),
-    "moodle": ("First name", "Last name", "ID number", "Email address", "Username"),
+    "moodle": ("First name", "Last name", "Surname", "ID number", "Email address", "Username"),
     "gradescope": ("First Name", "Last Name", "Name", "SID", "Email"),
 }
 ID_COLUMNS = {

@@ -1,16 +1,20 @@
-"""What the grader writes: grades.csv for the LMS, and one feedback file per learner to hand back.
+"""What the grader writes: grades.csv for the LMS, and feedback per learner to hand back.
 
-grades.csv has one row per learner and these columns:
+grades.csv has a header, then the ``max`` row (``learner`` is ``max``; each task and exercise
+column holds its most points, ``total`` and ``out_of`` those of the assigned exercises), then
+one row per learner with these columns:
 
 - ``learner``: the learner's id, their folder's or file's name exactly;
 - ``name``: the name in the notebooks' metadata (``"course": {"learner": …}``), if any;
 - per exercise, a column per task (``ex02.q1`` …) and the subtotal (``ex02 total``), left
-  empty for an exercise the learner handed nothing in for;
-- ``total`` and ``out_of`` (the points of every exercise in the run);
-- ``feedback``: the learner's feedback file, relative to the output folder (empty if it could
-  not be written, and ``notes`` says why);
+  empty for an exercise the learner handed nothing in for (0 if it was assigned);
+- ``total`` and ``out_of``: the learner's points on the assigned exercises (by default every
+  exercise handed in) and the most those can earn;
+- ``feedback``: the learner's Markdown feedback file, relative to the output folder (empty if
+  it could not be written, and ``notes`` says why); the .txt and .html beside it say the same;
 - ``notes``: which notebook counted and which were set aside, notebooks not graded, every
-  timeout and crash, and whatever kept the grader from reading or grading the learner.
+  timeout, crash and cell that raised, and whatever kept the grader from reading or grading
+  the learner.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
 ``'``, so that no spreadsheet runs it as a formula. In the feedback, learner text (names,
