@@ -1,7 +1,10 @@
 """Feedback as text (terminal, nbval), HTML (JupyterLab) and Markdown (the grader's files).
 
 Each result is first laid out once — a headline, a line per case, the likely mistake —
-and then written in the three formats, so they always say the same thing.
+and then written in the three formats, so they always say the same thing. A whole
+feedback file is laid out the same way, as a :class:`Document` of headings, paragraphs and
+lists, and written as Markdown, as plain text that reads clean when pasted into an LMS's
+text box (no escapes), and as a self-contained HTML page.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import html
 from dataclasses import dataclass
 
 from .compare import show_arguments
-from .escaping import markdown_text
+from .escaping import markdown_code, markdown_text, readable
 from .judge import ERROR, NOT_ATTEMPTED_YET, PASS, TaskResult, with_prerequisites
 from .spec import Mistake
 
@@ -131,16 +134,130 @@ def task_html(result: TaskResult) -> str:
     )
 
 
-def task_markdown(result: TaskResult) -> str:
+def task_markdown(result: TaskResult, points: float | None = None) -> str:
+    """The task as Markdown; ``points``: what it earned, if not :attr:`TaskResult.points`."""
+    return Document(task_blocks(result, points)).markdown()
+
+
+def task_blocks(result: TaskResult, points: float | None = None) -> tuple[Block, ...]:
+    """The task as a part of a :class:`Document`: a heading with its points, the headline,
+    a line per case and the footer."""
     view = layout(result)
     task = result.task
-    out = [f"### {view.title} ({result.points}/{task.points})", "",
-           f"{view.mark} {markdown_text(view.headline)}", ""]
-    out += [f"- {mark} {markdown_text(text)}" for mark, text in view.lines]
+    earned = result.points if points is None else points
+    blocks = [Heading(3, (f"{view.title} ({earned:g}/{task.points})",)),
+              Paragraph(((f"{view.mark} {view.headline}",),))]
     if view.lines:
-        out.append("")
-    out += [f"{markdown_text(line)}  " for line in view.footer]
-    return "\n".join(out).rstrip() + "\n"
+        blocks.append(Bullets(tuple((f"{mark} {text}",) for mark, text in view.lines)))
+    if view.footer:
+        blocks.append(Paragraph(tuple((line,) for line in view.footer)))
+    return tuple(blocks)
+
+
+@dataclass(frozen=True)
+class Code:
+    """Text shown as code: a file name, a cell's first line."""
+
+    text: str
+
+
+# A line is a run of plain text and code; learner text may be in either.
+Line = tuple[str | Code, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    line: Line
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Lines kept apart by line breaks."""
+
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Line, ...]
+
+
+Block = Heading | Paragraph | Bullets
+
+_UNDERLINES = {1: "=", 2: "-"}
+_PAGE_STYLE = ("body{font-family:system-ui,sans-serif;line-height:1.5;max-width:48em;"
+               "margin:1em auto;padding:0 1em;color:#1f2328;background:#fff}"
+               "code{background:#f6f8fa;padding:0 0.2em}")
+
+
+@dataclass(frozen=True)
+class Document:
+    """Feedback laid out once, written as Markdown, plain text or an HTML page. Every piece of
+    text is shown as written: control characters as their codes, nothing as markup."""
+
+    blocks: tuple[Block, ...]
+
+    def markdown(self) -> str:
+        def line(parts: Line) -> str:
+            return "".join(markdown_code(p.text) if isinstance(p, Code) else markdown_text(p)
+                           for p in parts)
+
+        out = []
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                out.append(f"{'#' * block.level} {line(block.line)}")
+            elif isinstance(block, Paragraph):
+                out.append("  \n".join(line(parts) for parts in block.lines))
+            else:
+                out.append("\n".join(f"- {line(parts)}" for parts in block.items))
+        return "\n\n".join(out) + "\n"
+
+    def text(self) -> str:
+        out = []
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                shown = _plain(block.line)
+                under = _UNDERLINES.get(block.level)
+                out.append(f"{shown}\n{under * len(shown)}" if under else shown)
+            elif isinstance(block, Paragraph):
+                out.append("\n".join(_plain(parts) for parts in block.lines))
+            else:
+                out.append("\n".join(f"- {_plain(parts)}" for parts in block.items))
+        return "\n\n".join(out) + "\n"
+
+    def html(self) -> str:
+        """A whole page that loads nothing: its policy forbids every outside resource."""
+        def line(parts: Line) -> str:
+            return "".join(f"<code>{_html_text(p.text)}</code>" if isinstance(p, Code)
+                           else _html_text(p) for p in parts)
+
+        body = []
+        for block in self.blocks:
+            if isinstance(block, Heading):
+                body.append(f"<h{block.level}>{line(block.line)}</h{block.level}>")
+            elif isinstance(block, Paragraph):
+                body.append(f"<p>{'<br>'.join(line(parts) for parts in block.lines)}</p>")
+            else:
+                items = "".join(f"<li>{line(parts)}</li>" for parts in block.items)
+                body.append(f"<ul>{items}</ul>")
+        title = next((_plain(b.line) for b in self.blocks if isinstance(b, Heading)),
+                     "Feedback")
+        return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                '<meta http-equiv="Content-Security-Policy" '
+                "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+                f"<title>{html.escape(title)}</title>\n<style>{_PAGE_STYLE}</style>\n"
+                "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def _plain(parts: Line) -> str:
+    """The line as plain text on one line, learner text readable (no control character)."""
+    return "".join(readable(" ".join(str(p.text if isinstance(p, Code) else p).splitlines()))
+                   for p in parts)
+
+
+def _html_text(text: str) -> str:
+    return html.escape(_plain((text,)), quote=True)
 
 
 def _mark_html(mark: str) -> str:

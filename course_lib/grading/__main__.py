@@ -1,4 +1,4 @@
-"""``python -m course_lib.grading release`` and ``python -m course_lib.grading grade``."""
+"""``python -m course_lib.grading release``, ``… grade``, ``… export`` and ``… return``."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 
 from course_lib.exercises.escaping import terminal_text
 
+from .exports import SYSTEMS, export
 from .grader import grade
 from .jail import SandboxUnavailable
 from .release import MarkerError, release
+from .returning import return_feedback
 from .sandbox import Limits
 
 # Relative to the folder the command runs in: the course's folder in a checkout. An installed
@@ -20,7 +22,8 @@ SOLUTIONS = Path("exercises") / "solutions"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_lib.grading",
-                                     description="Release exercise notebooks and grade them.")
+                                     description="Release exercise notebooks, grade them, "
+                                                 "export the grades and return the feedback.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     rel = commands.add_parser("release", help="write the student notebooks from the solutions")
@@ -51,17 +54,40 @@ def main(argv: list[str] | None = None) -> int:
     gra.add_argument("--unsafe", action="store_true",
                      help="run submissions without the bubblewrap sandbox, as this user, "
                           "seeing its files, environment and network")
+    gra.add_argument("--partial-credit", action="store_true",
+                     help="a task earns its points x the share of its cases passed (default: "
+                          "all or nothing)")
+    gra.add_argument("--exercises", default=None, metavar="ex02,ex06",
+                     help="the exercises assigned: only they count in out_of, and one not "
+                          "handed in earns 0 (default: every exercise handed in)")
+
+    exp = commands.add_parser("export", help="write grades.csv in an LMS's import format")
+    exp.add_argument("graded", type=Path, help="the folder grade wrote (--out)")
+    exp.add_argument("--to", required=True, choices=SYSTEMS, help="the LMS")
+    exp.add_argument("--roster", type=Path, default=None,
+                     help="a CSV of the class exported from that LMS, to match learners by id")
+
+    ret = commands.add_parser("return", help="copy each learner's feedback beside their work")
+    ret.add_argument("graded", type=Path, help="the folder grade wrote (--out)")
+    ret.add_argument("submissions", type=Path, help="the folder of submissions graded")
 
     args = parser.parse_args(argv)
     if args.command == "release":
         return _release(args)
+    if args.command in ("export", "return"):
+        try:
+            return _export(args) if args.command == "export" else _return(args)
+        except (OSError, ValueError, KeyError) as error:
+            print(terminal_text(f"error: {error}"), file=sys.stderr)
+            return 2
     if args.unsafe:
         print("warning: --unsafe: submissions run without a sandbox and can read and change "
               "whatever this user can", file=sys.stderr)
     try:
         limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
         grade(args.submissions, args.out, seed=args.seed, limits=limits, jobs=args.jobs,
-              unsafe=args.unsafe, log=print)
+              unsafe=args.unsafe, partial_credit=args.partial_credit,
+              exercises=args.exercises, log=print)
     except SandboxUnavailable as error:
         print(f"error: no sandbox to grade in: {error}. Install bubblewrap, or give --unsafe "
               "to grade without a sandbox (only for submissions you trust)", file=sys.stderr)
@@ -69,6 +95,22 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError, TypeError) as error:
         print(terminal_text(f"error: {error}"), file=sys.stderr)
         return 2
+    return 0
+
+
+def _export(args) -> int:
+    folder, unmatched = export(args.graded, args.to, args.roster)
+    for line in unmatched:
+        print(terminal_text(f"unmatched: {line}"))
+    print(terminal_text(f"wrote {folder}" + (f" ({len(unmatched)} unmatched, listed in "
+                                               f"{folder / 'unmatched.txt'})"
+                                               if args.roster else "")))
+    return 0
+
+
+def _return(args) -> int:
+    for returned in return_feedback(args.graded, args.submissions):
+        print(terminal_text(str(returned)))
     return 0
 
 

@@ -1,16 +1,20 @@
-"""What the grader writes: grades.csv for the LMS, and one feedback file per learner to hand back.
+"""What the grader writes: grades.csv for the LMS, and feedback per learner to hand back.
 
-grades.csv has one row per learner and these columns:
+grades.csv has a header, then the ``max`` row (``learner`` is ``max``; each task and exercise
+column holds its most points, ``total`` and ``out_of`` those of the assigned exercises), then
+one row per learner with these columns:
 
 - ``learner``: the learner's id, their folder's or file's name exactly;
 - ``name``: the name in the notebooks' metadata (``"course": {"learner": …}``), if any;
 - per exercise, a column per task (``ex02.q1`` …) and the subtotal (``ex02 total``), left
-  empty for an exercise the learner handed nothing in for;
-- ``total`` and ``out_of`` (the points of every exercise in the run);
-- ``feedback``: the learner's feedback file, relative to the output folder (empty if it could
-  not be written, and ``notes`` says why);
+  empty for an exercise the learner handed nothing in for (0 if it was assigned);
+- ``total`` and ``out_of``: the learner's points on the assigned exercises (by default every
+  exercise handed in) and the most those can earn;
+- ``feedback``: the learner's Markdown feedback file, relative to the output folder (empty if
+  it could not be written, and ``notes`` says why); the .txt and .html beside it say the same;
 - ``notes``: which notebook counted and which were set aside, notebooks not graded, every
-  timeout and crash, and whatever kept the grader from reading or grading the learner.
+  timeout, crash and cell that raised, and whatever kept the grader from reading or grading
+  the learner.
 
 A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
 ``'``, so that no spreadsheet runs it as a formula. In the feedback, learner text (names,
@@ -27,12 +31,20 @@ import re
 from pathlib import Path
 
 from course_lib.exercises.calling import one_line
-from course_lib.exercises.escaping import markdown_code, markdown_text
-from course_lib.exercises.feedback import task_markdown
+from course_lib.exercises.feedback import (
+    Block,
+    Bullets,
+    Code,
+    Document,
+    Heading,
+    Line,
+    Paragraph,
+    task_blocks,
+)
 from course_lib.exercises.tasks import EXERCISES
 
 from .outputs import OutputError, OutputFolder
-from .results import ExerciseGrade, Graded, LearnerGrade
+from .results import ExerciseGrade, Graded, LearnerGrade, points_sum
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -51,19 +63,45 @@ def columns(exercise_ids: list[str]) -> list[str]:
     return header + ["total", "out_of", "feedback", "notes"]
 
 
-def write_grades(grades: list[LearnerGrade], out: Path, seed: int) -> Path:
-    """grades.csv and feedback/<learner>.md in ``out``; returns the path of grades.csv."""
+MAX_ROW = "max"
+MAX_NOTE = "the most points each task and exercise can earn; total and out_of: the assigned ones"
+FEEDBACK_FORMATS = (".md", ".txt", ".html")
+
+
+def mark(points: float) -> str:
+    """A mark as the CSV writes it: ``2``, ``1.33``, ``0.5``."""
+    return f"{points:.2f}".rstrip("0").rstrip(".")
+
+
+def checked_exercises(exercises) -> tuple[str, ...] | None:
+    """The exercise ids assigned (``["ex02", "ex06"]`` or ``"ex02,ex06"``), checked; None (the
+    default) means whatever was handed in."""
+    if exercises is None:
+        return None
+    ids = [e.strip() for e in exercises.split(",")] if isinstance(exercises, str) else list(
+        exercises)
+    unknown = [e for e in ids if e not in EXERCISES]
+    if unknown or not ids:
+        raise ValueError(f"exercises must be ids among {', '.join(sorted(EXERCISES))}, "
+                         f"got {', '.join(map(repr, unknown)) or 'none'}")
+    return tuple(sorted(set(ids)))
+
+
+def write_grades(grades: list[LearnerGrade], out: Path, seed: int,
+                 assigned: tuple[str, ...] | None = None) -> Path:
+    """grades.csv and feedback/<learner>.md, .txt and .html in ``out``; returns the path of
+    grades.csv. ``assigned``: the exercises that count (default: every one handed in)."""
     with OutputFolder(out) as folder:
         written = _write_feedback(folder, grades, seed)
-        return folder.write("grades.csv", _grades_table(grades, written))
+        return folder.write("grades.csv", _grades_table(grades, written, assigned))
 
 
 def _write_feedback(folder: OutputFolder, grades: list[LearnerGrade],
                    seed: int) -> list[tuple[str, str | None]]:
-    """Each learner's feedback file in ``folder``/feedback; per learner, the file (relative
-    to ``folder``) and None, or "" and why it could not be written."""
+    """Each learner's feedback files in ``folder``/feedback; per learner, the Markdown file
+    (relative to ``folder``) and None, or "" and why it could not be written."""
     used: set[str] = set()
-    names = [f"{file_name(grade.id, used)}.md" for grade in grades]
+    names = [file_name(grade.id, used) for grade in grades]
     try:
         feedback_folder = folder.folder("feedback")
     except OutputError as error:
@@ -72,31 +110,57 @@ def _write_feedback(folder: OutputFolder, grades: list[LearnerGrade],
     with feedback_folder:
         for grade, name in zip(grades, names, strict=True):
             try:
-                feedback_folder.write(name, feedback(grade, seed))
-                written.append((f"feedback/{name}", None))
+                document = feedback_document(grade, seed)
+                for suffix, text in zip(FEEDBACK_FORMATS, (document.markdown(), document.text(),
+                                                           document.html()), strict=True):
+                    feedback_folder.write(name + suffix, text)
+                written.append((f"feedback/{name}.md", None))
             except Exception as error:
                 written.append(("", f"feedback not written ({one_line(error)})"))
     return written
 
 
-def _grades_table(grades: list[LearnerGrade], written: list[tuple[str, str | None]]) -> str:
-    """The text of grades.csv; ``written`` is what :func:`_write_feedback` returned."""
-    exercise_ids = sorted({e for grade in grades for e in grade.exercises})
-    out_of = sum(EXERCISES[e].points for e in exercise_ids)
+def _grades_table(grades: list[LearnerGrade], written: list[tuple[str, str | None]],
+                  assigned: tuple[str, ...] | None = None) -> str:
+    """The text of grades.csv; ``written`` is what :func:`_write_feedback` returned.
+
+    The first row under the header is the ``max`` row. Without ``assigned``, every exercise
+    handed in counts and an exercise a learner handed nothing in for is left empty; with it,
+    only those count (an assigned one not handed in earns 0 on each task), and one handed in
+    but not assigned is shown but left out of ``total``."""
+    handed_in_ids = {e for grade in grades for e in grade.exercises}
+    counting = set(assigned) if assigned is not None else handed_in_ids
+    exercise_ids = sorted(counting | handed_in_ids)
+    out_of = sum(EXERCISES[e].points for e in counting)
     handle = io.StringIO(newline="")
     writer = csv.writer(handle)
     writer.writerow(columns(exercise_ids))
+    maxima = [MAX_ROW, ""]
+    for exercise_id in exercise_ids:
+        exercise = EXERCISES[exercise_id]
+        maxima += [task.points for task in exercise.tasks] + [exercise.points]
+    writer.writerow([*maxima, out_of, out_of, "", MAX_NOTE])
     for grade, (feedback_file, unwritten) in zip(grades, written, strict=True):
         row = [grade.id, grade.name]
+        total, extra = [], []
         for exercise_id in exercise_ids:
+            tasks = EXERCISES[exercise_id].tasks
             handed_in = grade.exercises.get(exercise_id)
-            # A notebook handed in but unreadable earns 0 on each task, not a blank.
-            row += [(handed_in.counted.results[task.id].points
-                     if task.id in handed_in.counted.results else 0) if handed_in else ""
-                    for task in EXERCISES[exercise_id].tasks]
-            row.append(handed_in.points if handed_in else "")
-        row += [grade.points, out_of, feedback_file,
-                "; ".join([*notes(grade), *([unwritten] if unwritten else [])])]
+            if handed_in is not None:
+                # A notebook handed in but unreadable earns 0 on each task, not a blank.
+                row += [mark(handed_in.counted.task_points(task.id)) for task in tasks]
+                row.append(mark(handed_in.points))
+                if exercise_id in counting:
+                    total.append(handed_in.points)
+                else:
+                    extra.append(f"{exercise_id}: graded but not assigned, not in total")
+            elif assigned is not None and exercise_id in counting:
+                row += ["0"] * (len(tasks) + 1)
+                extra.append(f"{exercise_id}: nothing handed in (0)")
+            else:
+                row += [""] * (len(tasks) + 1)
+        row += [mark(points_sum(total)), out_of, feedback_file,
+                "; ".join([*notes(grade), *extra, *([unwritten] if unwritten else [])])]
         writer.writerow([spreadsheet_safe(cell) for cell in row])
     return handle.getvalue()
 
@@ -132,6 +196,7 @@ def _notebook_notes(graded: Graded) -> list[str]:
             None, named):
         found.append(f"{submission.label}: graded as {named}, the exercise it is stamped with")
     found += [f"{submission.label}: {kind}: {text}" for kind, text in graded.troubles]
+    found += [f"{submission.label}: cell error: {error}" for error in graded.cell_errors]
     return found
 
 
@@ -153,60 +218,67 @@ def file_name(learner: str, used: set[str]) -> str:
 
 
 def feedback(grade: LearnerGrade, seed: int) -> str:
-    """One learner's feedback in Markdown: every exercise, task and case of the notebooks that
-    count, and what happened to every other notebook they handed in."""
+    """One learner's feedback in Markdown (see :func:`feedback_document`)."""
+    return feedback_document(grade, seed).markdown()
+
+
+def feedback_document(grade: LearnerGrade, seed: int) -> Document:
+    """One learner's feedback: every exercise, task and case of the notebooks that count,
+    and what happened to every other notebook they handed in."""
     title = grade.id + (f" ({grade.name})" if grade.name and grade.name != grade.id else "")
-    out = [f"# Feedback for {markdown_text(title)}", ""]
+    blocks: list[Block] = [Heading(1, (f"Feedback for {title}",))]
     for e in grade.exercises.values():
-        out += _exercise_feedback(e, seed)
+        blocks += _exercise_feedback(e, seed)
     if grade.not_graded:
-        out += ["## Not graded", ""]
-        out += [f"- {markdown_code(s.label)}: {markdown_text(s.problem)}"
-                for s in grade.not_graded]
-        out.append("")
+        blocks += [Heading(2, ("Not graded",)),
+                   Bullets(tuple((Code(s.label), f": {s.problem}") for s in grade.not_graded))]
     if grade.problems:
-        out += ["## Not graded in full", ""]
-        out += [f"- {markdown_text(problem)}" for problem in grade.problems]
-        out.append("")
+        blocks += [Heading(2, ("Not graded in full",)),
+                   Bullets(tuple((problem,) for problem in grade.problems))]
     if not grade.learner.submissions:
-        out += ["No notebook (.ipynb) was found in what you handed in.", ""]
-    return "\n".join(out).rstrip() + "\n"
+        blocks.append(Paragraph((("No notebook (.ipynb) was found in what you handed in.",),)))
+    return Document(tuple(blocks))
 
 
-def _exercise_feedback(e: ExerciseGrade, seed: int) -> list[str]:
+def _exercise_feedback(e: ExerciseGrade, seed: int) -> list[Block]:
     exercise, counted = e.exercise, e.counted
     submission = counted.submission
-    out = [f"## {exercise.id} · {exercise.title}: {e.points}/{exercise.points} points", ""]
+    blocks: list[Block] = [Heading(2, (f"{exercise.id} · {exercise.title}: "
+                                       f"{mark(e.points)}/{exercise.points} points",))]
     if counted.execution is None:
-        out += [f"{markdown_code(submission.label)}: {markdown_text(submission.problem)}", ""]
+        blocks.append(Paragraph(((Code(submission.label), f": {submission.problem}"),)))
     else:
         found = ("" if submission.matched_by == "its stamp" else " (it has no exercise stamp: "
                  f"matched to {exercise.id} by {submission.matched_by})")
-        out += [f"Notebook {markdown_code(submission.label)}{found}, graded on the cases you "
-                f"could see and on hidden ones (seed {seed}).", ""]
+        marking = ("Each task earns its share of points for the cases it passed."
+                   if counted.partial_credit else
+                   "A task earns its points when every one of its cases passed.")
+        blocks.append(Paragraph((("Notebook ", Code(submission.label),
+                                  f"{found}, graded on the cases you could see and on hidden "
+                                  f"ones (seed {seed}). {marking}"),)))
     if e.set_aside:
-        out += ["You handed in more than one notebook for this exercise. Each was graded and "
-                "the best one counts:", ""]
-        out += [f"- {markdown_code(g.submission.label)}: {g.points}/{exercise.points}, set aside"
-                for g in e.set_aside]
-        out.append("")
+        blocks += [Paragraph((("You handed in more than one notebook for this exercise. Each "
+                               "was graded and the best one counts:",),)),
+                   Bullets(tuple((Code(g.submission.label),
+                                  f": {mark(g.points)}/{exercise.points}, set aside")
+                                 for g in e.set_aside))]
     if counted.execution is not None:
         for task in exercise.tasks:
-            out.append(task_markdown(counted.results[task.id]))
+            blocks += task_blocks(counted.results[task.id], counted.task_points(task.id))
         problems = _cell_problems(counted)
         if problems:
-            out += ["### While running the notebook", "", *problems, ""]
-    return out
+            blocks += [Heading(3, ("While running the notebook",)), Bullets(tuple(problems))]
+    return blocks
 
 
-def _cell_problems(graded: Graded) -> list[str]:
+def _cell_problems(graded: Graded) -> list[Line]:
     sources = dict(graded.submission.cells)
     execution = graded.execution
-    lines = []
+    lines: list[Line] = []
     for index, problem in sorted(execution.cell_problems.items()):
         first = next((line.strip() for line in sources.get(index, "").splitlines()
                       if line.strip()), "")
-        shown = f" ({markdown_code(first[:60])})" if first else ""
-        lines.append(f"- cell {index + 1}{shown}: {markdown_text(problem)}")
-    lines += [f"- {markdown_text(note)}" for note in execution.notes]
+        shown = (" (", Code(first[:60]), ")") if first else ()
+        lines.append((f"cell {index + 1}", *shown, f": {problem}"))
+    lines += [(note,) for note in execution.notes]
     return lines

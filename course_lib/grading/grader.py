@@ -26,9 +26,9 @@ from course_lib.exercises.escaping import terminal_text
 from course_lib.exercises.judge import Judge, with_prerequisites
 from course_lib.exercises.spec import Exercise
 from course_lib.exercises.wire import encode
-from course_lib.validation import integer
+from course_lib.validation import flag, integer
 
-from .gradebook import write_grades
+from .gradebook import checked_exercises, write_grades
 from .jail import Jail
 from .learners import Learner, Submission, discover
 from .results import ExerciseGrade, Graded, LearnerGrade
@@ -50,10 +50,12 @@ class Grader:
     """Grades submissions with one seed, so that every learner meets the same hidden cases."""
 
     def __init__(self, seed: int | None = None, limits: Limits | None = None, jobs: int = 2,
-                 unsafe: bool = False):
+                 unsafe: bool = False, partial_credit: bool = False):
         """``unsafe``: run submissions without the sandbox, as this user, with its files and
-        environment; otherwise SandboxUnavailable says why there is no sandbox here."""
+        environment; otherwise SandboxUnavailable says why there is no sandbox here.
+        ``partial_credit``: a task earns points × the share of its cases passed."""
         self.seed = secrets.randbelow(2**31) if seed is None else int(seed)
+        self.partial_credit = flag(partial_credit, "partial_credit")
         self.limits = limits or Limits()
         self.jobs = integer(jobs, "jobs", low=1)
         self.jail = None if unsafe else Jail.find()
@@ -78,7 +80,7 @@ class Grader:
                        self.jail)
 
     def judge(self, submission: Submission, execution: Execution | None) -> Graded:
-        graded = Graded(submission, execution=execution)
+        graded = Graded(submission, execution=execution, partial_credit=self.partial_credit)
         if execution is not None:
             graded.results = with_prerequisites({
                 task.id: self.judge_for(task).judge(execution.outcomes[task.id], graded=True)
@@ -175,6 +177,9 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
     if troubled:
         lines.append("could not be graded in full:")
         lines += [f"  {learner}: {problem}" for learner, problem in troubled]
+    cell_errors = [(g, error) for g in notebooks for error in g.cell_errors]
+    lines.append(f"cell errors: {len(cell_errors) or 'none'}")
+    lines += [f"  {g.learner}: {g.submission.label}: {error}" for g, error in cell_errors]
     for kind, title in (("timeout", "timeouts"), ("crash", "crashes")):
         found = [(g, text) for k, g, text in troubles if k == kind]
         lines.append(f"{title}: {len(found) or 'none'}")
@@ -188,13 +193,16 @@ def _count(number: int, thing: str) -> str:
 
 def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
           limits: Limits | None = None, jobs: int = 2, unsafe: bool = False,
+          partial_credit: bool = False, exercises=None,
           log: Callable[[str], None] = lambda line: None) -> list[LearnerGrade]:
     """Grade every learner under ``paths`` and write grades.csv and feedback/ into ``out``
-    (``unsafe``: without the sandbox, see :class:`Grader`)."""
-    grader = Grader(seed, limits, jobs, unsafe)
+    (``unsafe``: without the sandbox, ``partial_credit``: see :class:`Grader`; ``exercises``:
+    the ids assigned, which alone count in ``out_of``, see :mod:`.gradebook`)."""
+    assigned = checked_exercises(exercises)
+    grader = Grader(seed, limits, jobs, unsafe, partial_credit)
     start = time.monotonic()
     grades = grader.grade(discover(paths), log)
-    table = write_grades(grades, out, grader.seed)
+    table = write_grades(grades, out, grader.seed, assigned)
     for line in summary(grades):
         log(terminal_text(line))
     log(terminal_text(f"hidden cases from seed {grader.seed}; "

@@ -16,21 +16,55 @@ from .learners import Learner, Submission
 from .sandbox import Execution
 
 
+def task_points(result: TaskResult, partial_credit: bool = False) -> float:
+    """What a task earns: all its points when every case passed, else 0; with
+    ``partial_credit``, points × cases passed / cases (visible and hidden), to two decimals."""
+    if not partial_credit:
+        return result.points
+    if not result.cases:
+        return 0
+    return round(result.task.points * result.passed_count / len(result.cases), 2)
+
+
+def points_sum(points) -> float:
+    """A sum of marks to two decimals, an integer when it is one (no 2.0000000000000004)."""
+    total = round(sum(points), 2)
+    return int(total) if total == int(total) else total
+
+
 @dataclass
 class Graded:
-    """One notebook's grade: a result per task, and what went wrong while running it."""
+    """One notebook's grade: a result per task, and what went wrong while running it.
+    ``partial_credit``: whether a task earns a share of its points for the cases it passed."""
 
     submission: Submission
     results: dict[str, TaskResult] = field(default_factory=dict)
     execution: Execution | None = None
+    partial_credit: bool = False
 
     @property
     def learner(self) -> str:
         return self.submission.learner
 
+    def task_points(self, task_id: str) -> float:
+        """What the task earned in this notebook (0 for a task without a result)."""
+        result = self.results.get(task_id)
+        return 0 if result is None else points_sum([task_points(result, self.partial_credit)])
+
     @property
-    def points(self) -> int:
-        return sum(result.points for result in self.results.values())
+    def points(self) -> float:
+        return points_sum(self.task_points(task_id) for task_id in self.results)
+
+    @property
+    def cell_errors(self) -> list[str]:
+        """"cell N: what it raised" for each cell that raised (a timeout or crash is a trouble,
+        not a cell error)."""
+        execution = self.execution
+        if execution is None:
+            return []
+        return [f"cell {index + 1} {problem}"
+                for index, problem in sorted(execution.cell_problems.items())
+                if not _trouble_kind(problem)]
 
     @property
     def troubles(self) -> list[tuple[str, str]]:
@@ -77,7 +111,7 @@ class ExerciseGrade:
     set_aside: list[Graded] = field(default_factory=list)
 
     @property
-    def points(self) -> int:
+    def points(self) -> float:
         return self.counted.points
 
 
@@ -112,8 +146,8 @@ class LearnerGrade:
                 for task_id, result in grade.counted.results.items()}
 
     @property
-    def points(self) -> int:
-        return sum(grade.points for grade in self.exercises.values())
+    def points(self) -> float:
+        return points_sum(grade.points for grade in self.exercises.values())
 
     @property
     def notebooks(self) -> list[Graded]:

@@ -309,7 +309,7 @@ def test_grades_csv_has_a_row_for_every_submission_even_unreadable_ones(attacked
     out = attacked["out"]
     assert not (out / "grades.csv").is_symlink() and not (out / "feedback").is_symlink()
     with (out / "grades.csv").open(newline="", encoding="utf-8") as handle:
-        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+        rows = {row["learner"]: row for row in list(csv.DictReader(handle))[1:]}  # not max
     assert len(rows) == len(attacked["graded"])
     assert "is a named pipe" in rows["fifo"]["notes"] and rows["fifo"]["total"] == "0"
     assert "is a symbolic link" in rows["zero"]["notes"]
@@ -474,7 +474,7 @@ def test_whatever_fails_on_one_learner_is_a_note_on_their_row_and_the_others_are
                                      log=lines.append)}
 
     with (out / "grades.csv").open(newline="", encoding="utf-8") as handle:
-        rows = {row["learner"]: row for row in csv.DictReader(handle)}
+        rows = {row["learner"]: row for row in list(csv.DictReader(handle))[1:]}  # not max
     assert sorted(rows) == sorted(grades) == ["amy", "bob", "cid", "dan", "fay", "gus", "hal",
                                               "ian"]
     assert points(grades["amy"]) == points(grades["cid"]) == points(grades["gus"]) == FULL

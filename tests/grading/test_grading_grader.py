@@ -214,14 +214,15 @@ def test_grades_csv_has_a_row_per_learner_a_column_per_task_and_the_total(hostil
     tasks = [task.id for task in EXERCISES["ex02"].tasks]
     assert rows[0] == ["learner", "name", *tasks, "ex02 total", "total", "out_of", "feedback",
                        "notes"]
-    assert sorted(row[0] for row in rows[1:]) == sorted(by_learner)
-    for row in rows[1:]:
+    assert rows[1][:2] == ["max", ""] and rows[1][2:7] == ["2", "2", "1", "1", "6"]
+    assert sorted(row[0] for row in rows[2:]) == sorted(by_learner)
+    for row in rows[2:]:
         cells = dict(zip(rows[0], row, strict=True))
         got = points(by_learner[row[0]])
         assert int(cells["total"]) == sum(got.values()) and cells["out_of"] == "6"
         assert all(cells[task] == (str(got[task]) if got else "") for task in tasks)
         assert cells["ex02 total"] == (str(sum(got.values())) if got else "")
-    names = {row[0]: row[1] for row in rows[1:]}
+    names = {row[0]: row[1] for row in rows[2:]}
     assert names["zoe"] == "Zoë Q." and names["yann"] == "" and names["good"] == ""
 
 
