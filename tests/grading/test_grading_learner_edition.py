@@ -27,6 +27,10 @@ import nbformat
 import numpy as np
 import pytest
 
+from course_lib.exercises import visible_cases
+from course_lib.exercises.calling import call_learner
+from course_lib.exercises.feedback import task_text
+from course_lib.exercises.judge import Judge
 from course_lib.exercises.quadratic import QuadraticBowl
 from course_lib.exercises.tasks import EXERCISES, SELF_CHECKS, TASKS
 from course_lib.exercises.wire import encode
@@ -249,6 +253,28 @@ def test_a_planted_secret_is_found(edition, tmp_path, plant):
     expected = {"task module": "ex02_momentum.py", "compiled task module": "ex06_adam.pyc",
                 "solution notebook": "ex09_schedules.ipynb", "hidden cases as data": "extra.json"}
     assert all(line.endswith(expected[plant]) for line in found), found
+
+
+def test_every_task_from_the_data_judges_every_known_answer_as_its_module_does(edition):
+    """The reference and each named mistake, on every task and self-check: the feedback from
+    the edition's data is the repository's, word for word."""
+    exercises, self_checks = visible_cases.read(
+        edition / "course_lib" / "exercises" / "visible_cases.json")
+    from_data = {task.id: task for tasks in [*(e.tasks for e in exercises.values()),
+                                             *self_checks.values()] for task in tasks}
+    assert from_data.keys() == TASKS.keys()
+    compared = 0
+    for task_id, task in TASKS.items():
+        assert from_data[task_id].reference is None
+        for answer in [task.reference, *(m.variant for m in task.mistakes if m.variant)]:
+            said = []
+            for source in (task, from_data[task_id]):
+                judge = Judge(source, source.visible_cases())
+                said.append(task_text(judge.judge(
+                    [call_learner(answer, case.arguments()) for case in judge.cases])))
+            assert said[0] == said[1]
+            compared += 1
+    assert compared > len(TASKS) * 3
 
 
 # Run in a fresh interpreter that cannot import the repository's course_lib: ``SOURCE`` is the
