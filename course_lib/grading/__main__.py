@@ -35,7 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     rel.add_argument("--learner-edition", type=Path, default=None, metavar="DIR",
                      help="instead, write into the new folder DIR what learners get for graded "
                           "work: the lessons, the student notebooks and the course package, "
-                          "with no solution, reference answer or hidden case")
+                          "with no solution, reference answer or hidden case (the course is "
+                          "the folder that holds exercises/solutions)")
 
     gra = commands.add_parser("grade", help="grade submitted notebooks")
     gra.add_argument("submissions", nargs="+", type=Path,

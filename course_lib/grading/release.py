@@ -186,9 +186,17 @@ def learner_edition(course: Path, out: Path) -> list[Path]:
     nothing of an earlier edition stays in it unseen.
     """
     course, out = Path(course), Path(out)
+    missing = [name for name in ("notebooks", "README.md", *EDITION_FILES)
+               if not (course / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{course} is not the course's folder: it has no "
+                                f"{', '.join(missing)}")
     if out.exists() and any(not entry.name.startswith(".") for entry in out.iterdir()):
         raise FileExistsError(f"{out} is not empty; give a new folder, or one that holds "
                               "only hidden entries such as .git")
+    # Everything that can fail on the course's content is done before anything is written.
+    readme = learner_readme((course / "README.md").read_text(encoding="utf-8"))
+    data = json.dumps(visible_cases.to_data(EXERCISES, SELF_CHECKS), ensure_ascii=False)
     out.mkdir(parents=True, exist_ok=True)
     for lesson in sorted((course / "notebooks").glob("*.ipynb")):
         _copy(lesson, out / "notebooks" / lesson.name)
@@ -196,13 +204,10 @@ def learner_edition(course: Path, out: Path) -> list[Path]:
     for name in EDITION_FILES:
         _copy(course / name, out / name)
     package = out / "course_lib"
-    # The running package, the one whose tasks the data below comes from.
+    # The running package, the one whose tasks the data comes from.
     shutil.copytree(Path(course_lib.__file__).parent, package, ignore=_left_out)
-    data = visible_cases.to_data(EXERCISES, SELF_CHECKS)
-    (package / "exercises" / visible_cases.DATA.name).write_text(
-        json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    (out / "README.md").write_text(learner_readme((course / "README.md").read_text("utf-8")),
-                                   encoding="utf-8")
+    (package / "exercises" / visible_cases.DATA.name).write_text(data, encoding="utf-8")
+    (out / "README.md").write_text(readme, encoding="utf-8")
     return sorted(path for path in out.rglob("*") if path.is_file() and ".git" not in path.parts)
 
 

@@ -438,3 +438,13 @@ def test_release_refuses_a_folder_with_something_in_it(tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == [".git", "notes.txt"]
     assert main([*args, "--check"]) == 2
     assert "without --check and --out" in capsys.readouterr().err
+
+
+def test_release_outside_the_course_folder_writes_nothing(tmp_path, capsys):
+    solutions = tmp_path / "elsewhere" / "exercises" / "solutions"
+    shutil.copytree(SOLUTIONS, solutions)
+    out = tmp_path / "edition"
+    assert main(["release", "--solutions", str(solutions), "--learner-edition", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert f"{tmp_path / 'elsewhere'} is not the course's folder: it has no notebooks" in error
+    assert not out.exists()
