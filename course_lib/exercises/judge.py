@@ -108,14 +108,23 @@ class Judge:
         self._variants: dict[tuple[int, int], object] = {}
 
     def expected(self, index: int):
+        """The reference's answer on a case: carried by the case, or computed once."""
         if index not in self._expected:
-            self._expected[index] = _run(self.task.reference, self.cases[index])
+            case = self.cases[index]
+            self._expected[index] = (case.expected if case.expected is not None
+                                     else _run(self.task.reference, case))
         return self._expected[index]
 
     def variant(self, index: int, mistake: int):
+        """A mistake's answer on a case (None for a mistake without a variant): carried by
+        the case, or computed once."""
         key = (index, mistake)
         if key not in self._variants:
-            self._variants[key] = _run(self.task.mistakes[mistake].variant, self.cases[index])
+            case, wrong = self.cases[index], self.task.mistakes[mistake].variant
+            if case.mistaken:
+                self._variants[key] = case.mistaken[mistake]
+            else:
+                self._variants[key] = None if wrong is None else _run(wrong, case)
         return self._variants[key]
 
     def judge(self, outcomes: list[Outcome], graded: bool = False) -> TaskResult:
@@ -143,7 +152,7 @@ class Judge:
             parts.append(show_difference(expected, answer, task.outputs, task.rtol, task.atol)
                          if task.kind == "function" else f"{show(answer)} is not right")
             mistakes += [m for j, m in enumerate(task.mistakes)
-                         if m.variant is not None and self._is_variant(index, j, answer)]
+                         if self._is_variant(index, j, answer)]
             if not mistakes and _has_non_finite(answer):
                 parts.append("the answer contains NaN or inf")
         if outcome.mutated:
@@ -157,7 +166,7 @@ class Judge:
         wrong = self.variant(index, mistake)
         task = self.task
         # A variant that happens to give the right answer on this case says nothing.
-        return (agree(answer, wrong, task.rtol, task.atol)
+        return (wrong is not None and agree(answer, wrong, task.rtol, task.atol)
                 and not agree(wrong, self.expected(index), task.rtol, task.atol))
 
 

@@ -10,6 +10,10 @@ stub raises ``NotImplementedError`` until they fill it in). Three kinds:
 
 Each known wrong variant (a :class:`Mistake`) is a function with the reference's
 arguments. A wrong answer that agrees with a variant is reported by the variant's name.
+
+The learner edition (``course_lib.exercises.visible_cases``) has neither references nor
+variants: there a task's ``reference`` is None and its visible cases carry, as data, the
+reference's answer and each mistake's answer on them.
 """
 
 from __future__ import annotations
@@ -27,11 +31,18 @@ from course_lib.validation import choice
 
 @dataclass(frozen=True)
 class Case:
-    """One call of the learner's function: keyword arguments and a label for the feedback."""
+    """One call of the learner's function: keyword arguments and a label for the feedback.
+
+    In the learner edition a case also carries the answers it is judged by: ``expected``, the
+    reference's, and ``mistaken``, each of the task's mistakes' in order (None for a mistake
+    without a variant). Elsewhere they are empty and the judge computes them.
+    """
 
     label: str
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     hidden: bool = False
+    expected: Any = None
+    mistaken: tuple[Any, ...] = ()
 
     def arguments(self) -> dict[str, Any]:
         """A fresh deep copy of the arguments, so that no call can change the case."""
@@ -63,12 +74,16 @@ class Task:
     ``random_kwargs(rng)`` draws the arguments of one random case;
     ``builds_on`` lists the tasks whose function the learner's answer calls (ex10's
     proximal step calls their soft_threshold), so that feedback can name them as a cause.
+
+    In the learner edition ``reference`` is None, the edge cases are the visible cases with
+    their answers, and ``hidden_elsewhere`` says whether the grader's copy of the task has
+    hidden cases.
     """
 
     id: str
     title: str
     answer_name: str
-    reference: Callable[..., Any]
+    reference: Callable[..., Any] | None
     kind: str = "function"
     edge_cases: tuple[Case, ...] = ()
     random_kwargs: Callable[[np.random.Generator], dict[str, Any]] | None = None
@@ -83,6 +98,7 @@ class Task:
     rtol: float = 1e-6
     atol: float = 1e-9
     builds_on: tuple[str, ...] = ()
+    hidden_elsewhere: bool = False
 
     def __post_init__(self):
         choice(self.kind, "kind", KINDS)
@@ -90,6 +106,10 @@ class Task:
             raise ValueError(f"task {self.id} needs at least one hint")
         if self.kind == "function" and not (self.edge_cases or self.random_kwargs):
             raise ValueError(f"function task {self.id} needs edge cases or random cases")
+        if self.reference is None and not (
+                self.edge_cases and all(case.expected is not None for case in self.edge_cases)):
+            raise ValueError(f"task {self.id} has no reference, so each of its cases needs "
+                             "its expected answer")
 
     @property
     def exercise_id(self) -> str:
@@ -98,12 +118,14 @@ class Task:
     @property
     def has_hidden_cases(self) -> bool:
         """Whether the instructor's grader checks more than the notebook shows."""
-        return bool(self.hidden_edge_cases) or (
+        return self.hidden_elsewhere or bool(self.hidden_edge_cases) or (
             self.random_kwargs is not None and self.hidden_random > 0
         )
 
     def visible_cases(self) -> list[Case]:
         """The cases ``check()`` runs: the edge cases, then random cases from a fixed seed."""
+        if self.reference is None:
+            return list(self.edge_cases)
         if self.kind != "function":
             return [Case("your answer")]
         cases = list(self.edge_cases)

@@ -11,7 +11,7 @@ from course_lib.exercises.escaping import terminal_text
 from .exports import SYSTEMS, export
 from .grader import grade
 from .jail import SandboxUnavailable
-from .release import MarkerError, release
+from .release import MarkerError, learner_edition, release
 from .returning import return_feedback
 from .sandbox import Limits
 
@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
                           "--solutions)")
     rel.add_argument("--check", action="store_true",
                      help="write nothing; fail if a student notebook is missing or out of date")
+    rel.add_argument("--learner-edition", type=Path, default=None, metavar="DIR",
+                     help="instead, write into the new folder DIR what learners get for graded "
+                          "work: the lessons, the student notebooks and the course package, "
+                          "with no solution, reference answer or hidden case (the course is "
+                          "the folder that holds exercises/solutions)")
 
     gra = commands.add_parser("grade", help="grade submitted notebooks")
     gra.add_argument("submissions", nargs="+", type=Path,
@@ -119,6 +124,8 @@ def _release(args) -> int:
         print(f"error: no folder {args.solutions.resolve()}: run this in the course's folder "
               "(the one that holds exercises/solutions), or give --solutions", file=sys.stderr)
         return 2
+    if args.learner_edition is not None:
+        return _release_learner_edition(args)
     out = args.out if args.out is not None else args.solutions.absolute().parent
     try:
         results = release(args.solutions, out, check=args.check)
@@ -134,6 +141,21 @@ def _release(args) -> int:
         return 1 if stale else 0
     for r in results:
         print(f"{'unchanged' if r.current else 'wrote'}: {r.student}")
+    return 0
+
+
+def _release_learner_edition(args) -> int:
+    if args.check or args.out is not None:
+        print("error: --learner-edition writes a whole folder of its own; give it without "
+              "--check and --out", file=sys.stderr)
+        return 2
+    course = args.solutions.absolute().parent.parent
+    try:
+        written = learner_edition(course, args.learner_edition)
+    except (OSError, ValueError) as error:
+        print(terminal_text(f"error: {error}"), file=sys.stderr)
+        return 2
+    print(f"wrote the learner edition: {len(written)} files in {args.learner_edition}")
     return 0
 
 

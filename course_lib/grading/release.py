@@ -10,17 +10,27 @@ text alone and releasing twice gives the same bytes.
 Every student notebook is stamped with its exercise id, ``"course": {"exercise": "ex02"}``
 in the notebook's metadata. The stamp travels with every copy and rename a learner makes,
 and the grader matches a submission to its exercise by it.
+
+:func:`learner_edition` writes what an instructor hands out for graded work: the lessons, the
+student notebooks, and ``course_lib`` without the task modules and the grader, its tasks as
+data (:mod:`course_lib.exercises.visible_cases`), so that no solution, reference answer or
+hidden case is in it.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
-from course_lib.exercises.tasks import EXERCISES
+import course_lib
+from course_lib.exercises import visible_cases
+from course_lib.exercises.tasks import EXERCISES, SELF_CHECKS
 
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -144,3 +154,86 @@ def release(solutions: Path, students: Path, *, check: bool = False) -> list[Rel
             target.write_bytes(wanted)
         results.append(Released(source, target, current))
     return results
+
+
+# What the edition holds besides the lessons, the student notebooks and the package: what
+# `make lab`, Binder and `pip install` read.
+EDITION_FILES = ("CHEATSHEET.md", "Makefile", "requirements.txt", "pyproject.toml",
+                 "runtime.txt", "postBuild", "jupyter/overrides.json", ".gitignore")
+# The sections of the course's README a learner reads, in order.
+README_SECTIONS = ("The course", "Exercises: for learners", "Notation", "Errata in the source")
+EDITION_INTRO = """\
+# Faster Optimizers: the learner edition
+
+An interactive Jupyter course on the optimizers that beat plain gradient descent. The lessons
+are in `notebooks/`, the exercises in `exercises/`, and the [cheat sheet](CHEATSHEET.md)
+collects every update rule.
+
+This edition is for graded work. The checks in an exercise notebook run the cases you can
+see and name the likely mistake; your instructor grades your notebook on more cases.
+
+**Start.** On your own machine with Python 3.11 and `make`: `make lab`. In a Jupyter that is
+already installed (a hub): `pip install .` into the kernel's environment, then open
+`notebooks/01_gradient_descent.ipynb`.
+"""
+
+
+def learner_edition(course: Path, out: Path) -> list[Path]:
+    """Write the learner edition of the course in ``course`` (the folder that holds
+    ``notebooks/`` and ``exercises/solutions/``) into ``out``; return the files written.
+
+    ``out`` must be new or hold nothing but hidden entries (a clone's ``.git``), so that
+    nothing of an earlier edition stays in it unseen.
+    """
+    course, out = Path(course), Path(out)
+    missing = [name for name in ("notebooks", "README.md", *EDITION_FILES)
+               if not (course / name).exists()]
+    if missing:
+        raise FileNotFoundError(f"{course} is not the course's folder: it has no "
+                                f"{', '.join(missing)}")
+    if out.exists() and any(not entry.name.startswith(".") for entry in out.iterdir()):
+        raise FileExistsError(f"{out} is not empty; give a new folder, or one that holds "
+                              "only hidden entries such as .git")
+    # Everything that can fail on the course's content is done before anything is written.
+    readme = learner_readme((course / "README.md").read_text(encoding="utf-8"))
+    data = json.dumps(visible_cases.to_data(EXERCISES, SELF_CHECKS), ensure_ascii=False)
+    out.mkdir(parents=True, exist_ok=True)
+    for lesson in sorted((course / "notebooks").glob("*.ipynb")):
+        _copy(lesson, out / "notebooks" / lesson.name)
+    release(course / "exercises" / "solutions", out / "exercises")
+    for name in EDITION_FILES:
+        _copy(course / name, out / name)
+    package = out / "course_lib"
+    # The running package, the one whose tasks the data comes from.
+    shutil.copytree(Path(course_lib.__file__).parent, package, ignore=_left_out)
+    (package / "exercises" / visible_cases.DATA.name).write_text(data, encoding="utf-8")
+    (out / "README.md").write_text(readme, encoding="utf-8")
+    return sorted(path for path in out.rglob("*") if path.is_file() and ".git" not in path.parts)
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
+
+
+def _left_out(folder: str, names: list[str]) -> set[str]:
+    """What ``copytree`` skips: the grader, the task modules (references, hidden-case draws,
+    the mistakes' code), and compiled or cached files."""
+    where = Path(folder)
+    skipped = {name for name in names if name == "__pycache__" or name.endswith(".pyc")}
+    if where.name == "course_lib":
+        skipped.add("grading")
+    if where.name == "tasks" and where.parent.name == "exercises":
+        skipped.update(name for name in names if name != "__init__.py")
+    return skipped
+
+
+def learner_readme(readme: str) -> str:
+    """The edition's README: an introduction, then the sections of the course's README a
+    learner reads (``README_SECTIONS``); ValueError naming a section that is missing."""
+    sections = {match.group(1): match.group(0) for match in
+                re.finditer(r"^## ([^\n]+)\n.*?(?=^## |\Z)", readme, re.M | re.S)}
+    missing = [name for name in README_SECTIONS if name not in sections]
+    if missing:
+        raise ValueError(f"the README has no section {', '.join(map(repr, missing))}")
+    return EDITION_INTRO + "".join(f"\n{sections[name].rstrip()}\n" for name in README_SECTIONS)

@@ -10,7 +10,9 @@ import pytest
 from course_lib.exercises import EXERCISES
 from course_lib.grading.__main__ import main
 from course_lib.grading.release import (
+    README_SECTIONS,
     MarkerError,
+    learner_readme,
     read_notebook,
     release,
     render,
@@ -221,3 +223,20 @@ def test_release_stamps_a_solution_that_lost_its_stamp_from_its_file_name(tmp_pa
 def test_release_refuses_a_solution_whose_exercise_is_unclear(tmp_path, name, stamp, says):
     with pytest.raises(MarkerError, match=re.escape(says)):
         release(_unstamped_copy(tmp_path, name, stamp), tmp_path / "students")
+
+
+def test_the_learner_readme_is_an_introduction_then_the_learners_sections_in_order():
+    readme = (ROOT / "README.md").read_text()
+    written = learner_readme(readme)
+    headings = re.findall(r"^## (.+)$", written, re.M)
+    assert headings == list(README_SECTIONS)
+    for name in README_SECTIONS:
+        section = re.search(rf"^## {re.escape(name)}\n.*?(?=^## |\Z)", readme, re.M | re.S)
+        assert section.group(0).rstrip() in written
+    assert "solutions" not in written
+
+
+def test_the_learner_readme_names_a_section_the_readme_lacks():
+    readme = (ROOT / "README.md").read_text().replace("## Notation\n", "## Symbols\n")
+    with pytest.raises(ValueError, match="no section 'Notation'"):
+        learner_readme(readme)
