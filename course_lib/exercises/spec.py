@@ -129,7 +129,8 @@ class Task:
         if self.kind != "function":
             return [Case("your answer")]
         cases = list(self.edge_cases)
-        cases += self._random_cases(self._seed(0), self.visible_random, "random case", hidden=False)
+        cases += self._random_cases(self._visible_stream(), self.visible_random, "random case",
+                                    hidden=False)
         return cases
 
     def hidden_cases(self, seed: int) -> list[Case]:
@@ -137,13 +138,18 @@ class Task:
         if self.kind != "function":
             return []
         cases = [Case(case.label, case.kwargs, hidden=True) for case in self.hidden_edge_cases]
-        cases += self._random_cases(self._seed(seed), self.hidden_random, "hidden case",
+        cases += self._random_cases(self._hidden_stream(seed), self.hidden_random, "hidden case",
                                     hidden=True)
         return cases
 
-    def _seed(self, seed: int) -> np.random.Generator:
-        # Every task gets its own stream, so adding a task never changes another's cases.
-        return np.random.default_rng([seed, zlib.crc32(self.id.encode())])
+    # Every task gets its own streams, so adding a task never changes another's cases, and
+    # the hidden stream is seeded apart from the visible one: no grading seed, 0 included,
+    # draws the cases a learner has already seen.
+    def _visible_stream(self) -> np.random.Generator:
+        return np.random.default_rng([0, zlib.crc32(self.id.encode())])
+
+    def _hidden_stream(self, seed: int) -> np.random.Generator:
+        return np.random.default_rng([seed, zlib.crc32(self.id.encode()), 1])
 
     def _random_cases(self, rng, count, label, *, hidden) -> list[Case]:
         if self.random_kwargs is None:

@@ -256,6 +256,17 @@ def test_hidden_cases_follow_the_seed():
     assert all(case.hidden for case in first)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2026])
+def test_no_grading_seed_draws_a_case_the_learner_has_seen(seed):
+    # Seed 0 once drew the visible stream again, so `grade --seed 0` graded only seen cases.
+    for task in TASKS.values():
+        seen = [case.kwargs for case in task.visible_cases() if case.label.startswith("random")]
+        for case in task.hidden_cases(seed):
+            for kwargs in seen:
+                assert not all(np.array_equal(np.asarray(case.kwargs[name]), np.asarray(value))
+                               for name, value in kwargs.items()), (task.id, seed, case.label)
+
+
 def tasks_for(exercise_id: str, count: int) -> tuple[Task, ...]:
     return tuple(value_task(id=f"{exercise_id}.q{n}", title="a number", answer_name=f"q{n}",
                             answer=1.0, mistakes={}, hints=("one hint",))
