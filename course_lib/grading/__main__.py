@@ -9,7 +9,7 @@ from pathlib import Path
 from course_lib.exercises.escaping import terminal_text
 
 from .exports import SYSTEMS, export
-from .grader import grade
+from .grader import NotTheFullCourse, grade
 from .jail import SandboxUnavailable
 from .release import MarkerError, learner_edition, release
 from .returning import return_feedback
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no sandbox to grade in: {error}. Install bubblewrap, or give --unsafe "
               "to grade without a sandbox (only for submissions you trust)", file=sys.stderr)
         return 2
-    except (OSError, ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError, NotTheFullCourse) as error:
         print(terminal_text(f"error: {error}"), file=sys.stderr)
         return 2
     return 0

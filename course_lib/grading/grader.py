@@ -25,6 +25,7 @@ from course_lib.exercises.calling import one_line
 from course_lib.exercises.escaping import terminal_text
 from course_lib.exercises.judge import Judge, with_prerequisites
 from course_lib.exercises.spec import Exercise
+from course_lib.exercises.tasks import TASKS
 from course_lib.exercises.wire import encode
 from course_lib.validation import flag, integer
 
@@ -191,6 +192,10 @@ def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
+class NotTheFullCourse(RuntimeError):
+    """The course package has no reference answers: it is a learner edition."""
+
+
 def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
           limits: Limits | None = None, jobs: int = 2, unsafe: bool = False,
           partial_credit: bool = False, exercises=None,
@@ -199,6 +204,14 @@ def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
     (``unsafe``: without the sandbox, ``partial_credit``: see :class:`Grader`; ``exercises``:
     the ids assigned, which alone count in ``out_of``, see :mod:`.gradebook`)."""
     assigned = checked_exercises(exercises)
+    without_reference = sorted(task.id for task in TASKS.values() if task.reference is None)
+    if without_reference:
+        # A learner edition's package carries visible cases only; grading with it would
+        # quietly skip every hidden case.
+        raise NotTheFullCourse(
+            "course_lib here is a learner edition (no reference answer for "
+            f"{', '.join(without_reference[:3])}{', …' if len(without_reference) > 3 else ''}): "
+            "grade with the full course")
     grader = Grader(seed, limits, jobs, unsafe, partial_credit)
     start = time.monotonic()
     grades = grader.grade(discover(paths), log)

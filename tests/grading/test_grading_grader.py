@@ -7,13 +7,14 @@ import os
 import shutil
 import signal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from course_lib.exercises import EXERCISES
+from course_lib.exercises import EXERCISES, TASKS
 from course_lib.grading import runner
 from course_lib.grading.__main__ import main
-from course_lib.grading.grader import grade, summary
+from course_lib.grading.grader import NotTheFullCourse, grade, summary
 from course_lib.grading.learners import read_submission
 from course_lib.grading.runner import StandInShell, run_cell
 from course_lib.grading.sandbox import Limits
@@ -361,4 +362,12 @@ def test_grade_refuses_a_bad_limit_naming_it_and_writes_nothing(tmp_path, capsys
     assert main(["grade", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--unsafe",
                  *option]) == 2
     assert f"error: {says}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_learner_editions_package_refuses_to_grade(tmp_path, monkeypatch):
+    # In a learner edition every task comes from data, without its reference answer.
+    monkeypatch.setitem(TASKS, "ex02.q1", SimpleNamespace(id="ex02.q1", reference=None))
+    with pytest.raises(NotTheFullCourse, match="learner edition .*ex02.q1.*grade with the full"):
+        grade([tmp_path], tmp_path / "out")
     assert not (tmp_path / "out").exists()
