@@ -27,10 +27,11 @@ import re
 from pathlib import Path
 
 from course_lib.exercises.calling import one_line
-from course_lib.exercises.escaping import markdown_code, markdown_text
+from course_lib.exercises.escaping import markdown_code, markdown_text, readable
 from course_lib.exercises.feedback import task_markdown
 from course_lib.exercises.tasks import EXERCISES
 
+from .learners import why_original
 from .outputs import OutputError, OutputFolder
 from .results import ExerciseGrade, Graded, LearnerGrade
 
@@ -38,10 +39,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(cell):
-    """``cell`` as a spreadsheet shows it as text: a leading ' before a formula's first sign."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """``cell`` as a spreadsheet shows it as text: control characters as their codes (so that
+    ``cat grades.csv`` cannot drive the terminal), a leading ' before a formula's first sign."""
+    if not isinstance(cell, str):
+        return cell
+    cell = readable(cell)
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def columns(exercise_ids: list[str]) -> list[str]:
@@ -111,14 +114,38 @@ def notes(grade: LearnerGrade) -> list[str]:
                               for g in e.set_aside)
             found.append(f"{e.exercise.id}: counted {counted.submission.label} "
                          f"({e.points}/{e.exercise.points}), set aside {aside}")
+            found += _original_notes(e)
         found += _notebook_notes(counted)
         for g in e.set_aside:
             found += _notebook_notes(g)
+    for g in grade.held:
+        exercise = g.submission.exercise
+        found.append(f"{exercise.id}: held {g.submission.label} ({g.points}/{exercise.points}), "
+                     f"not counted: a flat-layout copy of {g.submission.copy_of}, which answers "
+                     "another exercise, and anyone can hand in a file under that name; you "
+                     "decide whether it counts")
+        found += _notebook_notes(g)
     found += [f"not graded: {s.label} ({s.problem})" for s in grade.not_graded]
     found += grade.problems
+    found += grade.learner.notes
     if not grade.learner.submissions:
-        others = grade.learner.other_files
-        found.append("no notebook found" + (f" ({others} other files)" if others else ""))
+        found.append("no notebook found")
+    return found
+
+
+def _original_notes(e: ExerciseGrade) -> list[str]:
+    """Why the counted notebook counts where a notebook set aside scored as much or more."""
+    counted, found = e.counted, []
+    for g in e.set_aside:
+        if g.points == counted.points:
+            found.append(f"{e.exercise.id}: {g.submission.label} scored the same, and the "
+                         f"original counts ({why_original(counted.submission, g.submission)})")
+        elif g.points > counted.points:
+            found.append(f"{e.exercise.id}: {g.submission.label} scored more "
+                         f"({g.points}/{e.exercise.points}) but does not count: a flat-layout "
+                         f"copy never counts above the learner's own {g.submission.copy_of}, as "
+                         "anyone can hand in a file under that name; you decide whether it "
+                         "counts")
     return found
 
 
@@ -142,8 +169,11 @@ def _exercise_in_file_name(submission) -> str | None:
 
 def file_name(learner: str, used: set[str]) -> str:
     """A file name for a learner's feedback: their id with anything unsafe replaced by _,
+    after "learner" when it would start with "-" (which ``cp *`` would read as an option),
     numbered when two ids would give the same name."""
     base = re.sub(r"[^\w.-]+", "_", learner).strip("._") or "learner"
+    if base.startswith("-"):
+        base = f"learner{base}"
     name, number = base, 1
     while name.lower() in used:
         number += 1
@@ -159,6 +189,13 @@ def feedback(grade: LearnerGrade, seed: int) -> str:
     out = [f"# Feedback for {markdown_text(title)}", ""]
     for e in grade.exercises.values():
         out += _exercise_feedback(e, seed)
+    if grade.held:
+        out += ["## Held for your instructor", ""]
+        out += [f"- {markdown_code(g.submission.label)}: {g.points}/"
+                f"{g.submission.exercise.points} on {g.submission.exercise.id}, not counted: "
+                f"a copy of {markdown_code(g.submission.copy_of)}, which answers another "
+                "exercise" for g in grade.held]
+        out.append("")
     if grade.not_graded:
         out += ["## Not graded", ""]
         out += [f"- {markdown_code(s.label)}: {markdown_text(s.problem)}"
@@ -186,8 +223,10 @@ def _exercise_feedback(e: ExerciseGrade, seed: int) -> list[str]:
                 f"could see and on hidden ones (seed {seed}).", ""]
     if e.set_aside:
         out += ["You handed in more than one notebook for this exercise. Each was graded and "
-                "the best one counts:", ""]
+                "the best one counts (on a tie, the original rather than a copy):", ""]
         out += [f"- {markdown_code(g.submission.label)}: {g.points}/{exercise.points}, set aside"
+                + (" for your instructor to decide (a copy never counts above the original)"
+                   if g.points > e.points else "")
                 for g in e.set_aside]
         out.append("")
     if counted.execution is not None:
