@@ -70,11 +70,13 @@ class Fingerprint:
 @dataclass(frozen=True)
 class Notebook:
     """A notebook to compare: whose (``learner``, "" for a solution or a student version), how
-    to name it in a note, and its fingerprint."""
+    to name it in a note, its fingerprint, and whether it answers an exercise (only those are
+    compared for content: two identical scratch notebooks earn nothing)."""
 
     learner: str
     label: str
     fingerprint: Fingerprint
+    answers: bool = True
 
 
 def copy_notes(submitted: list[Notebook], solutions: list[Notebook],
@@ -105,10 +107,11 @@ def copy_notes(submitted: list[Notebook], solutions: list[Notebook],
             groups[same(notebook)].append(notebook)
         for group in groups.values():
             for notebook in group:
-                if not notebook.learner or notebook.fingerprint.code in blank:
+                if (not notebook.learner or not notebook.answers
+                        or notebook.fingerprint.code in blank):
                     continue
                 others = [_named(other) for other in group if other.learner != notebook.learner
-                          and not _same_file(other, notebook)]
+                          and other.answers and not _same_file(other, notebook)]
                 if others:
                     notes[(notebook.learner, notebook.label)].append(
                         f"{notebook.label} is {what} {', '.join(others)}")

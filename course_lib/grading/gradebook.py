@@ -43,8 +43,7 @@ def spreadsheet_safe(cell):
     ``cat grades.csv`` cannot drive the terminal), a leading ' before a formula's first sign."""
     if not isinstance(cell, str):
         return cell
-    cell = readable(cell)
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    return ("'" if cell.startswith(FORMULA_STARTS) else "") + readable(cell)
 
 
 def columns(exercise_ids: list[str]) -> list[str]:

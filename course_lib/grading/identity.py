@@ -18,6 +18,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from course_lib.exercises.escaping import readable
+
 
 def same_id(name: str) -> str:
     """The id a folder or file name stands for: the name in Unicode's composed form (NFC)."""
@@ -31,8 +33,10 @@ def spelled(name: str) -> str:
 
 
 def shown_id(name: str) -> str:
-    """``name``, followed by its :func:`spelled` form when it is not plain ASCII."""
-    return name if name.isascii() else f"{name} ({spelled(name)})"
+    """``name`` with its invisible characters as codes (see :func:`.readable`), followed by its
+    :func:`spelled` form when it still has letters outside ASCII."""
+    shown = readable(name)
+    return shown if shown.isascii() else f"{shown} ({spelled(name)})"
 
 
 def look_alike_key(text: str) -> str:
@@ -47,7 +51,7 @@ def look_alike_key(text: str) -> str:
 
 def merged_spellings_note(spellings: Iterable[str]) -> str | None:
     """The note for one learner found under several spellings of its id (None for one)."""
-    found = sorted(set(spellings))
+    found = sorted(set(spellings), key=lambda name: (_form(name), name))
     if len(found) < 2:
         return None
     forms = ", ".join(f"{spelled(name)} ({_form(name)})" for name in found)

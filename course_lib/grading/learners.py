@@ -386,7 +386,7 @@ def _note_identities(learners: list[Learner]) -> None:
 
 
 def _note_copies(learners: list[Learner], solutions: Path | None) -> None:
-    submitted = [Notebook(learner.id, s.label, s.fingerprint)
+    submitted = [Notebook(learner.id, s.label, s.fingerprint, s.exercise is not None)
                  for learner in learners for s in learner.submissions if s.fingerprint]
     course, unchanged = [], []
     if solutions is not None:
