@@ -58,13 +58,19 @@ class Fingerprint:
     code: str
 
     @classmethod
-    def of(cls, data: bytes, status: os.stat_result, cells: Iterable[str]) -> Fingerprint:
+    def of(cls, data: bytes, status: os.stat_result,
+           cells: Iterable[str] | None) -> Fingerprint:
+        """The fingerprint of a file read as ``data`` with ``status``; ``cells``: its code
+        cells' sources, or None when it is not a readable notebook (it is then compared by
+        its bytes only)."""
+        content = hashlib.sha256(data).hexdigest()
+        if cells is None:
+            return cls(status.st_dev, status.st_ino, status.st_nlink, content, content)
         # Cells are compared without the blank lines and spaces around them: an editor adds
         # or drops those without the learner writing anything.
         code = "\0".join(source.strip() for source in cells if source.strip())
-        return cls(status.st_dev, status.st_ino, status.st_nlink,
-                   hashlib.sha256(data).hexdigest(), hashlib.sha256(code.encode(
-                       "utf-8", "surrogatepass")).hexdigest())
+        return cls(status.st_dev, status.st_ino, status.st_nlink, content,
+                   hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest())
 
 
 @dataclass(frozen=True)

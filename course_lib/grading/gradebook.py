@@ -139,7 +139,7 @@ def _original_notes(e: ExerciseGrade) -> list[str]:
         if g.points == counted.points:
             found.append(f"{e.exercise.id}: {g.submission.label} scored the same, and the "
                          f"original counts ({why_original(counted.submission, g.submission)})")
-        elif g.points > counted.points:
+        elif g.points > counted.points and g.submission.copy_of:
             found.append(f"{e.exercise.id}: {g.submission.label} scored more "
                          f"({g.points}/{e.exercise.points}) but does not count: a flat-layout "
                          f"copy never counts above the learner's own {g.submission.copy_of}, as "

@@ -1,12 +1,16 @@
 """Who handed in what: the learners in a folder of submissions, and the exercise of each notebook.
 
-A learner is a folder or a file, never a name written inside a notebook:
+A learner is a folder or a file, never a name written inside a notebook, and its id is that
+name in Unicode NFC (see :mod:`.identity`):
 
 - folder layout, ``submitted/alice/…``: every notebook anywhere under ``alice/`` is Alice's,
-  whatever its name (``ex02_momentum-Copy1.ipynb``, ``my momentum.ipynb``, ``scratch.ipynb``);
+  whatever its name (``ex02_momentum-Copy1.ipynb``, ``my momentum.ipynb``, ``scratch.ipynb``),
+  and every other file there is listed with why it is not graded;
 - flat layout, ``submitted/alice.ipynb``: the file is the learner, and JupyterLab's duplicate
-  ``alice-Copy1.ipynb`` next to it is Alice's too. A notebook that keeps an exercise's own
-  name (``submitted/ex02_momentum.ipynb``) belongs to the folder it is in.
+  ``alice-Copy1.ipynb`` next to it is attached to Alice, marked as a copy (``copy_of``):
+  anyone could have handed it in, so the grader never lets it count above her own file. A
+  notebook that keeps an exercise's own name (``submitted/ex02_momentum.ipynb``) belongs to
+  the folder it is in.
 
 The exercise comes from the stamp ``release`` writes into every student notebook's metadata
 (``"course": {"exercise": "ex02"}``), which survives copies and renames. Only a notebook
@@ -16,7 +20,9 @@ stays on its learner's list as "not graded", so no file is ever lost.
 
 Only regular files are read (see :mod:`.reading`): a link, a named pipe or a device is listed
 with what it is, and a link to a folder is not followed. Whatever goes wrong while reading
-one learner's files becomes a note on that learner's row.
+one learner's files becomes a note on that learner's row, and so does what the instructor
+should check: look-alike ids and claimed names (:mod:`.identity`), hard links and notebooks
+the same as a classmate's or a solution (:mod:`.copies`).
 """
 
 from __future__ import annotations
@@ -134,7 +140,7 @@ def read_submission(path: Path, learner: str | None = None, shown: str = "",
         return Submission(path, problem=f"could not read the file: {error.strerror or error}",
                           **unusable)
     unusable.update(modified=status.st_mtime,
-                    fingerprint=Fingerprint.of(data, status, [data.decode("latin-1")]))
+                    fingerprint=Fingerprint.of(data, status, None))
     try:
         # nbformat's reader parses without validating: validation would log the learner's
         # text to the instructor's terminal unescaped, and the checks below are enough.
