@@ -30,6 +30,7 @@ from test_grading_class_folder import (
 )
 
 from course_lib.exercises import EXERCISES
+from course_lib.grading.__main__ import main
 from course_lib.grading.copies import copy_mark
 from course_lib.grading.gradebook import file_name, spreadsheet_safe
 from course_lib.grading.grader import grade
@@ -394,3 +395,13 @@ def test_a_flat_copy_is_its_learners_only_when_the_learners_own_file_is_there(tm
                 for learner in discover([tmp_path])}
     assert learners == {"ann": {"ann-Copy2.ipynb": "ann.ipynb", "ann.ipynb": ""},
                         "bob-Copy1": {"bob-Copy1.ipynb": ""}}
+
+
+def test_a_solutions_folder_that_is_not_there_is_refused_by_name(tmp_path, capsys):
+    save(tmp_path / "submitted" / "amy.ipynb", SCRATCH)
+    missing = tmp_path / "nowhere"
+    assert main(["grade", str(tmp_path / "submitted"), "--out", str(tmp_path / "out"),
+                 "--solutions", str(missing), "--unsafe"]) == 2
+    assert f"solutions must be a folder of solution notebooks, got {missing}" in (
+        capsys.readouterr().err)
+    assert not (tmp_path / "out").exists()
