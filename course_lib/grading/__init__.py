@@ -1,11 +1,13 @@
 """The instructor's grader: ``python -m course_lib.grading release`` and ``… grade``.
 
 ``release`` writes the student notebooks from the solutions; ``grade SUBMISSIONS --out DIR``
-grades submissions into grades.csv and a feedback file per learner. What is here:
-finding who handed in what (``learners``, ``reading``), running a submission in a
-sandbox (``sandbox``, ``jail``, ``scratch``, ``runner``), grading it (``grader``, with the
-result types in ``results``), writing the grades and feedback (``gradebook``,
-``outputs``) and releasing notebooks (``release``). The exercises themselves and the
+grades submissions into grades.csv and feedback per learner; ``export`` and ``return`` take
+them to an LMS and back to the learners. What is here: finding who handed in what
+(``learners``, ``reading``, with ``identity`` for look-alike ids and ``copies`` for hard
+links and identical notebooks), running a submission in a sandbox (``sandbox``, ``jail``,
+``scratch``, ``runner``), grading it (``grader``, with the result types in ``results``),
+writing the grades and feedback (``gradebook``, ``outputs``), exporting and returning them
+(``exports``, ``returning``) and releasing notebooks and the learner edition (``release``). The exercises themselves and the
 learner's ``check``, ``hint`` and ``score`` are :mod:`course_lib.exercises`.
 
 The names below are re-exported for one reason: exercise notebooks released before the

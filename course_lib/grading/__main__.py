@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                      help="seconds per submission in total (default: %(default)s)")
     gra.add_argument("--jobs", type=int, default=2,
                      help="submissions graded at the same time (default: %(default)s)")
+    gra.add_argument("--solutions", type=Path, default=None,
+                     help="solution notebooks to compare submissions with, to note copies "
+                          "(default: exercises/solutions in the current folder, if any)")
     gra.add_argument("--unsafe", action="store_true",
                      help="run submissions without the bubblewrap sandbox, as this user, "
                           "seeing its files, environment and network")
@@ -92,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
         grade(args.submissions, args.out, seed=args.seed, limits=limits, jobs=args.jobs,
               unsafe=args.unsafe, partial_credit=args.partial_credit,
-              exercises=args.exercises, log=print)
+              exercises=args.exercises, solutions=args.solutions, log=print)
     except SandboxUnavailable as error:
         print(f"error: no sandbox to grade in: {error}. Install bubblewrap, or give --unsafe "
               "to grade without a sandbox (only for submissions you trust)", file=sys.stderr)

@@ -31,6 +31,7 @@ import re
 from pathlib import Path
 
 from course_lib.exercises.calling import one_line
+from course_lib.exercises.escaping import readable
 from course_lib.exercises.feedback import (
     Block,
     Bullets,
@@ -43,6 +44,7 @@ from course_lib.exercises.feedback import (
 )
 from course_lib.exercises.tasks import EXERCISES
 
+from .learners import why_original
 from .outputs import OutputError, OutputFolder
 from .results import ExerciseGrade, Graded, LearnerGrade, points_sum
 
@@ -50,10 +52,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def spreadsheet_safe(cell):
-    """``cell`` as a spreadsheet shows it as text: a leading ' before a formula's first sign."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return cell
+    """``cell`` as a spreadsheet shows it as text: control characters as their codes (so that
+    ``cat grades.csv`` cannot drive the terminal), a leading ' before a formula's first sign."""
+    if not isinstance(cell, str):
+        return cell
+    return ("'" if cell.startswith(FORMULA_STARTS) else "") + readable(cell)
 
 
 def columns(exercise_ids: list[str]) -> list[str]:
@@ -175,14 +178,38 @@ def notes(grade: LearnerGrade) -> list[str]:
                               for g in e.set_aside)
             found.append(f"{e.exercise.id}: counted {counted.submission.label} "
                          f"({e.points}/{e.exercise.points}), set aside {aside}")
+            found += _original_notes(e)
         found += _notebook_notes(counted)
         for g in e.set_aside:
             found += _notebook_notes(g)
+    for g in grade.held:
+        exercise = g.submission.exercise
+        found.append(f"{exercise.id}: held {g.submission.label} ({g.points}/{exercise.points}), "
+                     f"not counted: a flat-layout copy of {g.submission.copy_of}, which answers "
+                     "another exercise, and anyone can hand in a file under that name; you "
+                     "decide whether it counts")
+        found += _notebook_notes(g)
     found += [f"not graded: {s.label} ({s.problem})" for s in grade.not_graded]
     found += grade.problems
+    found += grade.learner.notes
     if not grade.learner.submissions:
-        others = grade.learner.other_files
-        found.append("no notebook found" + (f" ({others} other files)" if others else ""))
+        found.append("no notebook found")
+    return found
+
+
+def _original_notes(e: ExerciseGrade) -> list[str]:
+    """Why the counted notebook counts where a notebook set aside scored as much or more."""
+    counted, found = e.counted, []
+    for g in e.set_aside:
+        if g.points == counted.points:
+            found.append(f"{e.exercise.id}: {g.submission.label} scored the same, and the "
+                         f"original counts ({why_original(counted.submission, g.submission)})")
+        elif g.points > counted.points and g.submission.copy_of:
+            found.append(f"{e.exercise.id}: {g.submission.label} scored more "
+                         f"({g.points}/{e.exercise.points}) but does not count: a flat-layout "
+                         f"copy never counts above the learner's own {g.submission.copy_of}, as "
+                         "anyone can hand in a file under that name; you decide whether it "
+                         "counts")
     return found
 
 
@@ -207,8 +234,11 @@ def _exercise_in_file_name(submission) -> str | None:
 
 def file_name(learner: str, used: set[str]) -> str:
     """A file name for a learner's feedback: their id with anything unsafe replaced by _,
+    after "learner" when it would start with "-" (which ``cp *`` would read as an option),
     numbered when two ids would give the same name."""
     base = re.sub(r"[^\w.-]+", "_", learner).strip("._") or "learner"
+    if base.startswith("-"):
+        base = f"learner{base}"
     name, number = base, 1
     while name.lower() in used:
         number += 1
@@ -229,6 +259,13 @@ def feedback_document(grade: LearnerGrade, seed: int) -> Document:
     blocks: list[Block] = [Heading(1, (f"Feedback for {title}",))]
     for e in grade.exercises.values():
         blocks += _exercise_feedback(e, seed)
+    if grade.held:
+        blocks += [Heading(2, ("Held for your instructor",)),
+                   Bullets(tuple((Code(g.submission.label),
+                                  f": {mark(g.points)}/{g.submission.exercise.points} on "
+                                  f"{g.submission.exercise.id}, not counted: a copy of ",
+                                  Code(g.submission.copy_of), ", which answers another exercise")
+                                 for g in grade.held))]
     if grade.not_graded:
         blocks += [Heading(2, ("Not graded",)),
                    Bullets(tuple((Code(s.label), f": {s.problem}") for s in grade.not_graded))]
@@ -258,9 +295,12 @@ def _exercise_feedback(e: ExerciseGrade, seed: int) -> list[Block]:
                                   f"ones (seed {seed}). {marking}"),)))
     if e.set_aside:
         blocks += [Paragraph((("You handed in more than one notebook for this exercise. Each "
-                               "was graded and the best one counts:",),)),
+                               "was graded and the best one counts (on a tie, the original "
+                               "rather than a copy):",),)),
                    Bullets(tuple((Code(g.submission.label),
-                                  f": {mark(g.points)}/{exercise.points}, set aside")
+                                  f": {mark(g.points)}/{exercise.points}, set aside"
+                                  + (" for your instructor to decide (a copy never counts above "
+                                     "the original)" if g.points > e.points else ""))
                                  for g in e.set_aside))]
     if counted.execution is not None:
         for task in exercise.tasks:

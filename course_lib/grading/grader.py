@@ -29,6 +29,7 @@ from course_lib.exercises.tasks import TASKS
 from course_lib.exercises.wire import encode
 from course_lib.validation import flag, integer
 
+from .copies import solutions_folder
 from .gradebook import checked_exercises, write_grades
 from .jail import Jail
 from .learners import Learner, Submission, discover
@@ -38,13 +39,8 @@ from .sandbox import CallRequest, Execution, Limits, execute
 
 def best_first(graded: list[Graded]) -> list[Graded]:
     """The notebooks for one exercise, the one that counts first: the most points; on a tie
-    the one with the exercise's own file name, then the one found by its stamp."""
-    def preference(item: Graded):
-        submission = item.submission
-        return (-item.points, submission.path.stem != submission.exercise.notebook,
-                submission.matched_by != "its stamp", submission.label)
-
-    return sorted(graded, key=preference)
+    the original before its copies (see :attr:`.Submission.original_first`)."""
+    return sorted(graded, key=lambda item: (-item.points, *item.submission.original_first))
 
 
 class Grader:
@@ -105,9 +101,15 @@ class Grader:
                   for submission, run in zip(learner.candidates, runs, strict=True)]
         grade = LearnerGrade(learner, problems=list(learner.problems))
         for exercise_id in sorted({g.submission.exercise.id for g in graded}):
-            best, *rest = best_first([g for g in graded
-                                      if g.submission.exercise.id == exercise_id])
-            grade.exercises[exercise_id] = ExerciseGrade(best.submission.exercise, best, rest)
+            ranked = best_first([g for g in graded if g.submission.exercise.id == exercise_id])
+            # In the flat layout anyone can hand in "bob-Copy1.ipynb": it never counts over
+            # bob's own notebook, and without one it is held for the instructor to decide.
+            own = [g for g in ranked if not g.submission.copy_of]
+            if not own:
+                grade.held += ranked
+                continue
+            grade.exercises[exercise_id] = ExerciseGrade(
+                own[0].submission.exercise, own[0], [g for g in ranked if g is not own[0]])
         return grade
 
     def grade(self, learners: list[Learner],
@@ -136,7 +138,7 @@ class Grader:
 def progress_line(grade: LearnerGrade) -> str:
     parts = [f"{exercise_id} {g.points}/{g.exercise.points}"
              for exercise_id, g in grade.exercises.items()]
-    aside = sum(len(g.set_aside) for g in grade.exercises.values())
+    aside = sum(len(g.set_aside) for g in grade.exercises.values()) + len(grade.held)
     if aside:
         parts.append(f"{aside} set aside")
     if grade.not_graded:
@@ -155,16 +157,21 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
     unknown = [s for grade in grades for s in grade.not_graded]
     empty = [grade.id for grade in grades if not grade.learner.submissions]
     troubles = [(kind, g, text) for g in notebooks for kind, text in g.troubles]
+    held = [(grade, g) for grade in grades for g in grade.held]
     lines = [f"{_count(len(grades), 'learner')}; {_count(len(notebooks), 'notebook')} graded, "
-             f"{sum(len(e.set_aside) for _, e in aside)} of them set aside; "
+             f"{sum(len(e.set_aside) for _, e in aside) + len(held)} of them set aside; "
              f"{len(unknown)} not graded"]
-    if aside:
+    if aside or held:
         lines.append("set aside (the best notebook per learner and exercise counts):")
         for grade, e in aside:
             kept = f"{e.counted.submission.label} counts ({e.points}/{e.exercise.points})"
             for g in e.set_aside:
                 lines.append(f"  {grade.id}: {g.submission.label} {g.points}/{e.exercise.points}"
                              f"; {kept}")
+        for grade, g in held:
+            lines.append(f"  {grade.id}: {g.submission.label} {g.points}/"
+                         f"{g.submission.exercise.points}; held for you to decide (a flat-layout "
+                         f"copy of {g.submission.copy_of}, which answers another exercise)")
     if unknown:
         lines.append("not graded:")
         lines += [f"  {s.learner}: {s.label}: {s.problem}" for s in unknown]
@@ -181,6 +188,10 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
     cell_errors = [(g, error) for g in notebooks for error in g.cell_errors]
     lines.append(f"cell errors: {len(cell_errors) or 'none'}")
     lines += [f"  {g.learner}: {g.submission.label}: {error}" for g, error in cell_errors]
+    to_check = [(grade.id, note) for grade in grades for note in grade.learner.notes]
+    if to_check:
+        lines.append("to check (look-alike ids and names, hard links, copies):")
+        lines += [f"  {learner}: {note}" for learner, note in to_check]
     for kind, title in (("timeout", "timeouts"), ("crash", "crashes")):
         found = [(g, text) for k, g, text in troubles if k == kind]
         lines.append(f"{title}: {len(found) or 'none'}")
@@ -198,11 +209,13 @@ class NotTheFullCourse(RuntimeError):
 
 def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
           limits: Limits | None = None, jobs: int = 2, unsafe: bool = False,
-          partial_credit: bool = False, exercises=None,
+          partial_credit: bool = False, exercises=None, solutions: Path | None = None,
           log: Callable[[str], None] = lambda line: None) -> list[LearnerGrade]:
     """Grade every learner under ``paths`` and write grades.csv and feedback/ into ``out``
     (``unsafe``: without the sandbox, ``partial_credit``: see :class:`Grader`; ``exercises``:
-    the ids assigned, which alone count in ``out_of``, see :mod:`.gradebook`)."""
+    the ids assigned, which alone count in ``out_of``, see :mod:`.gradebook`; ``solutions``:
+    the solution notebooks to compare submissions with, by default the course's, see
+    :func:`.solutions_folder`)."""
     assigned = checked_exercises(exercises)
     without_reference = sorted(task.id for task in TASKS.values() if task.reference is None)
     if without_reference:
@@ -212,9 +225,10 @@ def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
             "course_lib here is a learner edition (no reference answer for "
             f"{', '.join(without_reference[:3])}{', …' if len(without_reference) > 3 else ''}): "
             "grade with the full course")
+    solutions = solutions_folder(solutions)
     grader = Grader(seed, limits, jobs, unsafe, partial_credit)
     start = time.monotonic()
-    grades = grader.grade(discover(paths), log)
+    grades = grader.grade(discover(paths, solutions), log)
     table = write_grades(grades, out, grader.seed, assigned)
     for line in summary(grades):
         log(terminal_text(line))

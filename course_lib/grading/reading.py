@@ -20,9 +20,21 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
           (stat.S_ISSOCK, "a socket"))
 
 
+def file_kind(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words: "a folder", "a named pipe", …"""
+    return next((name for test, name in _KINDS if test(mode)), "neither a file nor a folder")
+
+
 def read_regular_file(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
     """The bytes of ``path``; OSError if it is not a regular file (a link included) of at
     most ``limit`` bytes."""
+    return read_regular_file_and_status(path, limit)[0]
+
+
+def read_regular_file_and_status(path: Path, limit: int = MAX_NOTEBOOK_BYTES,
+                                 ) -> tuple[bytes, os.stat_result]:
+    """The bytes of ``path`` and the status of the very file they were read from (its hard
+    links, its inode, when it was last changed), refused as :func:`read_regular_file` says."""
     if os.path.islink(path):
         raise OSError(f"{Path(path).name} is a symbolic link; submit the notebook itself")
     # O_NONBLOCK: a pipe swapped in after the check above must not block the open.
@@ -30,8 +42,7 @@ def read_regular_file(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a file")
-            raise OSError(f"{Path(path).name} is {kind}, not a notebook file")
+            raise OSError(f"{Path(path).name} is {file_kind(info.st_mode)}, not a notebook file")
         if info.st_size > limit:
             raise OSError(f"{Path(path).name} has {info.st_size:,} bytes, more than the "
                           f"{limit:,} a notebook may have")
@@ -41,6 +52,6 @@ def read_regular_file(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
             size += len(chunk)
             if size > limit:
                 raise OSError(f"{Path(path).name} grew past {limit:,} bytes while being read")
-        return b"".join(chunks)
+        return b"".join(chunks), info
     finally:
         os.close(fd)

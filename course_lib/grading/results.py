@@ -118,11 +118,14 @@ class ExerciseGrade:
 @dataclass
 class LearnerGrade:
     """One learner's row: an exercise grade per exercise handed in, the notebooks that answer
-    none, and what went wrong with the learner as a whole (``problems``)."""
+    none, the flat-layout copies graded but held for the instructor because the learner's own
+    file answers another exercise (``held``), and what went wrong with the learner as a whole
+    (``problems``)."""
 
     learner: Learner
     exercises: dict[str, ExerciseGrade] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    held: list[Graded] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -151,5 +154,6 @@ class LearnerGrade:
 
     @property
     def notebooks(self) -> list[Graded]:
-        """Every notebook graded for this learner, counted or set aside."""
-        return [g for grade in self.exercises.values() for g in (grade.counted, *grade.set_aside)]
+        """Every notebook graded for this learner, counted, set aside or held."""
+        return [*(g for grade in self.exercises.values()
+                  for g in (grade.counted, *grade.set_aside)), *self.held]

@@ -24,7 +24,7 @@ import pytest
 from test_grading_grader import FAST, ex02_cells, write_notebook
 
 import course_lib
-from course_lib.exercises.escaping import without_surrogates
+from course_lib.exercises.escaping import readable
 from course_lib.grading.__main__ import main
 from course_lib.grading.grader import grade
 
@@ -273,7 +273,7 @@ def feedback_file(out: Path, graded) -> str:
     """The feedback to hand back to ``graded``'s learner: the file their one row names."""
     with (out / "grades.csv").open(newline="", encoding="utf-8") as handle:
         rows = [row for row in csv.DictReader(handle)
-                if row["learner"] == without_surrogates(graded.id)]
+                if row["learner"] == readable(graded.id)]
     assert len(rows) == 1, rows
     return (out / rows[0]["feedback"]).read_text()
 

@@ -1,7 +1,8 @@
 """A class folder as an instructor gets it, graded end to end: JupyterLab duplicates, renamed
 copies, scratch notebooks, flat and folder layouts, a learner with two exercises, names with
 commas, quotes and formula characters. Every learner gets exactly one row with the marks of
-their best work, and every file that did not count is named.
+their best work (a flat-layout "-Copy1", which anyone could hand in under the learner's name,
+never counting above the learner's own file), and every file that did not count is named.
 
 The expected marks are worked out here from how each notebook was made (which answers are the
 solution's, which are still the student version's stubs), never read from the grader."""
@@ -89,6 +90,7 @@ def build_class(folder: Path) -> dict:
     notes must name (counted file, set-aside files, not graded files)."""
     save(folder / "alice" / "ex02_momentum.ipynb", named(answered("ex02"), NAMES["alice"]))
     save(folder / "alice" / "ex02_momentum-Copy1.ipynb", released("ex02", solved=False))
+    save(folder / "alice" / "notes.txt", "momentum: remember beta = 0.9")
 
     save(folder / "bob" / "ex02_momentum.ipynb", released("ex02", solved=False))
     save(folder / "bob" / "my momentum.ipynb", named(answered("ex02"), NAMES["bob"]))
@@ -126,19 +128,21 @@ def build_class(folder: Path) -> dict:
     soft_and_prox.update({"ex10.q1": 0, "ex10.q2": 0})
     return {
         "alice": {"points": expected_points("ex02"), "counted": "alice/ex02_momentum.ipynb",
-                  "set_aside": ["alice/ex02_momentum-Copy1.ipynb"]},
+                  "set_aside": {"alice/ex02_momentum-Copy1.ipynb": 0},
+                  "not_graded": ["alice/notes.txt"]},
         "bob": {"points": expected_points("ex02"), "counted": "bob/my momentum.ipynb",
-                "set_aside": ["bob/ex02_momentum.ipynb"]},
+                "set_aside": {"bob/ex02_momentum.ipynb": 0}},
         "carol": {"points": expected_points("ex02", {1, 3}),
                   "not_graded": ["carol/scratch.ipynb"]},
         "dan": {"points": {**expected_points("ex02"), **expected_points("ex03", {1})}},
         "erin": {"points": soft_and_prox, "not_graded": ["erin/notes.ipynb"]},
         "@frank": {"points": expected_points("ex02")},
-        "gina": {"points": {}},
+        "gina": {"points": {}, "not_graded": ["gina/readme.txt"]},
         "henry": {"points": expected_points("ex02"), "counted": "henry.ipynb",
-                  "set_aside": ["henry-Copy1.ipynb"]},
-        "ivy": {"points": expected_points("ex02"), "counted": "ivy-Copy1.ipynb",
-                "set_aside": ["ivy.ipynb"]},
+                  "set_aside": {"henry-Copy1.ipynb": 0}},
+        # The solved copy is set aside with its 6 points: the instructor decides.
+        "ivy": {"points": expected_points("ex02", set()), "counted": "ivy.ipynb",
+                "set_aside": {"ivy-Copy1.ipynb": 6}},
         "jack": {"points": expected_points("ex03", {1, 2})},
         "kim": {"points": expected_points("ex09")},
         "lena": {"points": expected_points("ex02", set())},
@@ -212,15 +216,22 @@ def test_notes_name_the_counted_set_aside_and_not_graded_files(graded_class):
         notes = row_of(graded_class, learner)["notes"]
         if "counted" in want:
             assert f"counted {want['counted']}" in notes, (learner, notes)
-        for path in want.get("set_aside", []):
-            assert f"set aside {path} (0/6)" in notes, (learner, notes)
+        for path, points in want.get("set_aside", {}).items():
+            assert f"set aside {path} ({points}/6)" in notes, (learner, notes)
         for path in want.get("not_graded", []):
             assert f"not graded: {path}" in notes, (learner, notes)
         if not want.get("set_aside"):
             assert "set aside" not in notes, (learner, notes)
     assert "answers no known exercise" in row_of(graded_class, "carol")["notes"]
     assert "not a valid notebook" in row_of(graded_class, "erin")["notes"]
-    assert row_of(graded_class, "gina")["notes"] == "no notebook found (1 other files)"
+    assert row_of(graded_class, "gina")["notes"] == (
+        "not graded: gina/readme.txt (a .txt file: only notebooks (.ipynb) are graded); "
+        "no notebook found")
+    assert ("not graded: alice/notes.txt (a .txt file: only notebooks (.ipynb) are graded)"
+            in row_of(graded_class, "alice")["notes"])
+    assert ("ex02: ivy-Copy1.ipynb scored more (6/6) but does not count: a flat-layout copy "
+            "never counts above the learner's own ivy.ipynb" in row_of(graded_class, "ivy")[
+                "notes"])
     assert "checkpoint" not in row_of(graded_class, "dan")["notes"]
     assert "lena/ex02_momentum.ipynb: not a valid notebook" in row_of(graded_class, "lena")[
         "notes"]
@@ -273,10 +284,11 @@ def test_a_right_step_on_a_wrong_soft_threshold_is_blamed_on_task_1(graded_class
 @pytest.mark.slow
 def test_the_console_summary_names_every_file_that_did_not_count(graded_class):
     printed = "\n".join(graded_class["printed"])
-    assert "12 learners; 16 notebooks graded, 4 of them set aside; 2 not graded" in printed
+    assert "12 learners; 16 notebooks graded, 4 of them set aside; 4 not graded" in printed
     for learner, want in graded_class["expected"].items():
-        for path in want.get("set_aside", []) + want.get("not_graded", []):
+        for path in [*want.get("set_aside", {}), *want.get("not_graded", [])]:
             assert f"  {learner}: {path}" in printed, path
+    assert "  ivy: ivy-Copy1.ipynb 6/6; ivy.ipynb counts (0/6)" in printed
     assert "no notebook at all: gina" in printed
     assert "could not be run (0 points):\n  lena: lena/ex02_momentum.ipynb: not a valid " \
            "notebook" in printed
@@ -322,7 +334,9 @@ def test_a_notebook_is_matched_by_its_stamp_before_its_file_name(tmp_path):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_a_cell_starting_like_a_formula_is_written_as_text(start):
-    assert spreadsheet_safe(f"{start}SUM(A1:A9)") == f"'{start}SUM(A1:A9)"
+    # A tab or a carriage return, like every control character, is written as its code.
+    shown = {"\t": "\\x09", "\r": "\\x0d"}.get(start, start)
+    assert spreadsheet_safe(f"{start}SUM(A1:A9)") == f"'{shown}SUM(A1:A9)"
 
 
 def test_other_cells_are_written_as_they_are():
