@@ -311,3 +311,20 @@ class ProximalL1(Callback):
         for layer in self.model.layers:
             # In place: the optimizer's slots stay paired with the same array.
             layer.kernel[...] = soft_threshold(layer.kernel, rate * self.l1)
+
+
+class PruningMask(Callback):
+    """Fine-tuning a pruned network with its zeros kept: after every update, W ← W ⊗ M.
+
+    M = 1[W ≠ 0] is read from each kernel when training begins, so a weight that pruning set
+    to zero stays exactly zero while the others train on. Without it, the first gradient step
+    would move the pruned weights off zero again and undo the sparsity.
+    """
+
+    def on_train_begin(self, logs=None) -> None:
+        self.masks = [layer.kernel != 0 for layer in self.model.layers]
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        for layer, mask in zip(self.model.layers, self.masks, strict=True):
+            # In place: the optimizer's slots stay paired with the same array.
+            layer.kernel[~mask] = 0.0

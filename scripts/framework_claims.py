@@ -66,6 +66,11 @@ def renamed_arguments() -> None:
     print("SGD(learning_rate=0.01, decay=1e-4) warns:", [str(w.message) for w in caught])
     moves = keras_moves(optimizer, steps=20_001)
     print("  moves at steps 1 and 20 001:", moves[0], moves[-1])
+    try:
+        keras.optimizers.SGD(learning_rate=0.01, momentun=0.9)
+        print("SGD(learning_rate=0.01, momentun=0.9) is accepted")
+    except ValueError as error:
+        print(f"SGD(learning_rate=0.01, momentun=0.9) raises ValueError: {error}")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         plateau = keras.callbacks.ReduceLROnPlateau(factor=0.5, patiences=5)
@@ -101,6 +106,44 @@ def _defaults(cls) -> dict:
             if key not in hidden and parameter.default is not inspect.Parameter.empty}
 
 
+def l2_against_decay_with_momentum() -> None:
+    """A weight of 1 on a flat loss, SGD with momentum 0.9, η = 0.01, λ = 1, 200 steps (lesson 11).
+
+    L2 puts λθ into the gradient, which the momentum then carries; Keras's ``weight_decay``
+    shrinks θ by ηλθ outside of it. Plain SGD cannot tell them apart, momentum can.
+    """
+    weight = keras.Variable(np.array([1.0]), dtype="float64")
+    l2 = keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)
+    for _ in range(200):
+        l2.apply_gradients([(keras.ops.convert_to_tensor(1.0 * weight.numpy()), weight)])
+    decayed = keras.Variable(np.array([1.0]), dtype="float64")
+    decay = keras.optimizers.SGD(learning_rate=0.01, momentum=0.9, weight_decay=1.0)
+    for _ in range(200):
+        decay.apply_gradients([(keras.ops.convert_to_tensor(np.array([0.0])), decayed)])
+    print("SGD(momentum=0.9), 200 steps on a flat loss from 1: L2 gradient",
+          float(weight.numpy()[0]), "| weight_decay=1.0", float(decayed.numpy()[0]),
+          "| (1 − ηλ)^200", 0.99 ** 200)
+
+
+def adafactor_memory() -> None:
+    """The sizes of the state each Adafactor keeps for one 256 × 128 weight matrix (lesson 11)."""
+    weight = keras.Variable(np.zeros((256, 128)), dtype="float32")
+    optimizer = keras.optimizers.Adafactor()
+    optimizer.build([weight])
+    state = [(variable.name, tuple(variable.shape)) for variable in optimizer.variables
+             if tuple(variable.shape)]
+    print("keras Adafactor state for a 256 × 128 weight:", state,
+          "| entries", sum(int(np.prod(shape)) for _, shape in state))
+    parameter = torch.zeros(256, 128, requires_grad=True)
+    torch_optimizer = torch.optim.Adafactor([parameter])
+    parameter.grad = torch.ones(256, 128)
+    torch_optimizer.step()
+    shapes = {key: tuple(value.shape) for key, value in torch_optimizer.state[parameter].items()
+              if torch.is_tensor(value) and value.dim() > 0}
+    print("torch Adafactor state for a 256 × 128 weight:", shapes,
+          "| entries", sum(int(np.prod(shape)) for shape in shapes.values()))
+
+
 def epsilon_placement() -> None:
     """One step from a fresh state on g = 10⁻⁶, η = 0.1, ε = 1e-7, against each placement."""
     g, eta, eps = TINY_GRADIENT, 0.1, 1e-7
@@ -109,6 +152,9 @@ def epsilon_placement() -> None:
         eta, initial_accumulator_value=0.0, epsilon=eps), g)[0], "torch",
         torch_first_move(torch.optim.Adagrad, lr=eta, eps=eps),
         "| ε inside", inside, "outside", outside)
+    print("Adagrad: Keras with its default start, initial_accumulator_value=0.1:",
+          keras_moves(keras.optimizers.Adagrad(eta, epsilon=eps), g)[0],
+          "| η g / √(0.1 + g² + ε)", eta * g / np.sqrt(0.1 + g * g + eps))
     print("RMSprop: Keras", keras_moves(keras.optimizers.RMSprop(eta, epsilon=eps), g)[0],
           "| ε inside", eta * g / np.sqrt(0.1 * g * g + eps))
     print("RMSprop: torch", torch_first_move(torch.optim.RMSprop, lr=eta, eps=eps),
@@ -123,6 +169,7 @@ def epsilon_placement() -> None:
 if __name__ == "__main__":
     print("keras", keras.__version__, "torch", torch.__version__)
     for claim in (learning_rate_zero, renamed_arguments, piecewise_boundaries,
-                  optimizer_classes_and_defaults, epsilon_placement):
+                  optimizer_classes_and_defaults, epsilon_placement,
+                  l2_against_decay_with_momentum, adafactor_memory):
         print(f"--- {claim.__name__}")
         claim()

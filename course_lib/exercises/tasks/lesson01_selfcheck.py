@@ -25,7 +25,7 @@ STABILITY_LIMIT = value_task(
                  "2/(1 + κ) is the rate that balances the two directions; the run survives up "
                  "to 2/κ."),
         2.0: ("the flat direction's limit",
-              "The steep direction, curvature κ, fails first: η < 2/λmax, not 2/λmin."),
+              "The steep direction, curvature κ, fails first: η < 2/h_max, not 2/h_min."),
     },
     hints=(
         "One step multiplies the steep coordinate by 1 − ηκ.",
