@@ -33,8 +33,7 @@ STATUS_CLASS = "course-explorer-status"
 REPORT_DELAY_MS = 150
 """A resize is reported once the width has held still this long."""
 
-_ESM = """
-const ROOT = '.%(root)s', FIGURE = 'img.%(figure)s', STATUS = '.%(status)s';
+_SCRIPT = """
 const SUPPRESS = 'data-lm-suppress-shortcuts';
 const PLAYER_ICONS = {'fa-play': 'play', 'fa-pause': 'pause', 'fa-stop': 'stop',
                       'fa-retweet': 'repeat'};
@@ -99,7 +98,7 @@ function render({ model, el }) {
     model.set('pixel_ratio', ratio);
     model.save_changes();
   };
-  const later = () => { clearTimeout(timer); timer = setTimeout(report, %(delay)d); };
+  const later = () => { clearTimeout(timer); timer = setTimeout(report, REPORT_DELAY_MS); };
   const attach = () => {
     root = el.closest(ROOT);
     if (!root) { requestAnimationFrame(attach); return; }
@@ -129,8 +128,10 @@ function render({ model, el }) {
 }
 
 export default { render };
-""" % {"root": ROOT_CLASS, "figure": FIGURE_CLASS, "status": STATUS_CLASS,
-       "delay": REPORT_DELAY_MS}
+"""
+
+_ESM = (f"const ROOT = '.{ROOT_CLASS}', FIGURE = 'img.{FIGURE_CLASS}', "
+        f"STATUS = '.{STATUS_CLASS}', REPORT_DELAY_MS = {REPORT_DELAY_MS};" + _SCRIPT)
 
 
 class ExplorerFrontend(anywidget.AnyWidget):

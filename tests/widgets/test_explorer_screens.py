@@ -52,12 +52,14 @@ def test_the_page_report_redraws_and_a_hidden_output_is_ignored():
 
 def _row_major(boxes) -> bool:
     """Side by side: left to right, sharing their vertical extent."""
-    return all(a.x1 <= b.x0 and a.y0 < b.y1 and b.y0 < a.y1 for a, b in zip(boxes, boxes[1:]))
+    return all(a.x1 <= b.x0 and a.y0 < b.y1 and b.y0 < a.y1
+               for a, b in zip(boxes, boxes[1:], strict=False))
 
 
 def _stacked(boxes) -> bool:
     """One under the other, in reading order, sharing their horizontal extent."""
-    return all(a.y0 >= b.y1 and a.x0 < b.x1 and b.x0 < a.x1 for a, b in zip(boxes, boxes[1:]))
+    return all(a.y0 >= b.y1 and a.x0 < b.x1 and b.x0 < a.x1
+               for a, b in zip(boxes, boxes[1:], strict=False))
 
 
 @pytest.mark.parametrize("name", ["momentum", "race"])
