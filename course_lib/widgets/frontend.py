@@ -10,9 +10,11 @@ explorer and, on the explorer's root element (``ROOT_CLASS``):
   sends one report when it stops); the kernel draws the figure for exactly that.
 - **Keys.** JupyterLab and Notebook 7 (both Lumino 2) look a key press up in their command
   registry from a ``keydown`` listener on the document, and a binding's selector is matched
-  from the focused element upwards, stopping at an element with ``data-lm-suppress-shortcuts``.
-  So, before that listener runs (a capture listener on ``window`` comes first), a plain key
-  pressed inside an explorer sets that attribute on the root: M, R, Y, A, B, D D, X, Enter and
+  from the focused element upwards, stopping at an element with ``data-lm-suppress-shortcuts``
+  (the focused element is tested first, so the root's attribute alone is not enough). So,
+  before that listener runs (a capture listener on ``window`` comes first), a plain key
+  pressed inside an explorer sets that attribute on the focused element: M, R, Y, A, B, D D, X,
+  Enter and
   the arrows reach the focused control, never the notebook. A key with Ctrl, Alt or ⌘,
   Shift+Enter and Escape clear it, so saving and running cells work from inside the explorer.
 - **Names.** Each slider handle gets ``aria-label`` (its description) and ``aria-valuetext``
@@ -77,11 +79,13 @@ function describe(root, model) {
 }
 
 function guardKeys(event) {
-  const root = event.target instanceof Element && event.target.closest(ROOT);
-  if (!root) return;
+  const target = event.target;
+  if (!(target instanceof Element) || !target.closest(ROOT)) return;
   const command = event.ctrlKey || event.metaKey || event.altKey
     || event.key === 'Escape' || (event.shiftKey && event.key === 'Enter');
-  root.toggleAttribute(SUPPRESS, !command);
+  // On the focused element itself: the walk up from it tests the element before its parents,
+  // and command mode's selectors (".jp-Notebook.jp-mod-commandMode :focus") match it first.
+  target.toggleAttribute(SUPPRESS, !command);
 }
 
 function render({ model, el }) {
