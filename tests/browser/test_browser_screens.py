@@ -59,7 +59,7 @@ def shown_and_drawn(view) -> dict:
                     drawn: img.naturalWidth / window.devicePixelRatio})""")
 
 
-def wait_drawn_for_shown(view, timeout_s: float = 20.0) -> dict:
+def wait_drawn_for_shown(view, timeout_s: float = 60.0) -> dict:
     deadline = time.monotonic() + timeout_s
     while True:
         view.image.scroll_into_view_if_needed()
