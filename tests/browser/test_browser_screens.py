@@ -99,6 +99,8 @@ def check_keys(page, view) -> None:
         control.focus()
         page.keyboard.press(key)
     assert cells(page) == before, f"{view.name}: a key on a focused control changed the cells"
+    if not view.sliders.count():
+        page.keyboard.press("Escape")  # Enter opened the dropdown's list: close it
     value = control_value(view)
     arrow = (labdriver.arrow_with_room(view, 0) if view.sliders.count() else "ArrowDown")
     control.focus()
