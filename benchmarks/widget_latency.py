@@ -9,6 +9,9 @@ from the point pressed, and frames of the step player), twice, and prints a Mark
 of the median and 95th percentile time of one update, cold (first visit of each value) and
 warm (the same values again); then the cold pass again, control by control. Goal, on the
 cold pass: median <= 40 ms and p95 <= 80 ms for every explorer and every control.
+
+Then a resize: each explorer drawn again for the widths a page reports (``RESIZES``: CSS
+pixels and pixel ratios, stacked below 700 px), which redraws the whole figure at the new size.
 """
 
 from __future__ import annotations
@@ -22,6 +25,19 @@ from course_lib.widgets import EXPLORERS
 from course_lib.widgets.sweep import sweep
 
 MEDIAN_GOAL_MS, P95_GOAL_MS = 40.0, 80.0
+
+RESIZES = [(1100, 1.0), (900, 1.0), (700, 1.0), (640, 2.0), (1400, 2.0), (1000, 1.0),
+           (760, 1.0), (1200, 1.5), (600, 1.0)]
+"""Widths (CSS px) and pixel ratios, in the order a learner's window might visit them."""
+
+
+def measure_resizes(explorer) -> list[float]:
+    times = []
+    for width, ratio in RESIZES:
+        began = time.perf_counter()
+        explorer.show_at(width, ratio)
+        times.append(1000 * (time.perf_counter() - began))
+    return times
 
 
 def measure(name: str, points: int) -> dict:
@@ -37,6 +53,7 @@ def measure(name: str, points: int) -> dict:
     by_control = {}
     for move in cold_moves:
         by_control.setdefault(move.control, []).append(1000 * move.seconds)
+    by_control["resize"] = measure_resizes(explorer)
     return {"build": 1000 * build, "moves": len(cold),
             "cold_median": float(np.median(cold)), "cold_p95": float(np.percentile(cold, 95)),
             "warm_median": float(np.median(warm)), "warm_p95": float(np.percentile(warm, 95)),

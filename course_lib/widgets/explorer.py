@@ -11,6 +11,11 @@ An explorer with a loss landscape passes it (and its loss panel and number of st
 ``Explorer.__init__``: a press or drag on the landscape then sets the start of every path
 (``clicks.StartPicker``) and a player walks the paths step by step (``playback.StepPlayer``).
 Its ``update`` reads the start as ``self.landscape.start.picked`` (None: the default).
+
+In the page, ``frontend.ExplorerFrontend`` reports the width the explorer is shown at and the
+screen's pixel ratio (the figure is drawn again for them, :meth:`Explorer.show_at`), keeps
+stray keys from the notebook's shortcuts and names every control; the figure's alt text is
+:meth:`Explorer.describe`, one sentence computed from what the figure shows now.
 """
 
 from __future__ import annotations
@@ -25,12 +30,25 @@ import ipywidgets as widgets
 from course_lib.validation import choice
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.clicks import StartPicker
+from course_lib.widgets.frontend import (
+    FIGURE_CLASS,
+    ROOT_CLASS,
+    STATUS_CLASS,
+    ExplorerFrontend,
+)
+from course_lib.widgets.panels import surface_name
 from course_lib.widgets.playback import StepPlayer
 
 EXPLORERS: dict[str, Callable[..., Explorer]] = {}
 
 COLUMN_WIDTH = "260px"
 """The narrowest a column of controls gets before the grid wraps to fewer columns."""
+
+TWO_LINES = "calc(2 * var(--jp-widgets-inline-height, 28px))"
+"""The height kept for the status line, so a message that wraps moves nothing below it."""
+
+SHOWN_WIDTHS = (200, 4000)
+"""CSS pixels: a reported width is held to this range (a collapsed output reports 0)."""
 
 
 def register(name: str):
@@ -73,7 +91,10 @@ class Explorer(widgets.VBox):
                  columns: int = 3, landscape=None, losses=None, steps: int | None = None):
         self.controls = controls
         self.figure = figure
-        self.status = widgets.HTML()
+        self.status = widgets.HTML(layout=widgets.Layout(min_height=TWO_LINES))
+        self.status.add_class(STATUS_CLASS)
+        figure.image.add_class(FIGURE_CLASS)
+        self.frontend = ExplorerFrontend()
         self.last_status = Status()
         # Columns of at least COLUMN_WIDTH: on a narrow page the controls wrap to fewer.
         width = f"max({COLUMN_WIDTH}, calc((100% - {columns - 1} * 8px) / {columns}))"
@@ -89,9 +110,11 @@ class Explorer(widgets.VBox):
             self.picker = StartPicker(figure, landscape.ax, self.pick_start)
             self.player = StepPlayer(steps, landscape, losses, figure.render)
             rows.append(self.player.bar)
-        super().__init__(rows + [figure.image, self.status])
+        super().__init__(rows + [figure.image, self.status, self.frontend])
+        self.add_class(ROOT_CLASS)
         for control in controls.values():
             control.observe(self._on_change, names="value")
+        self.frontend.observe(self._on_shown, names=["width", "pixel_ratio"])
         self.refresh()
 
     def values(self) -> dict:
@@ -134,10 +157,51 @@ class Explorer(widgets.VBox):
         self.figure.render()
         self.last_status = status
         self.status.value = status.to_html()
+        self.frontend.alt = self.describe()
         return status
 
     def update(self, **values) -> Status | None:
         raise NotImplementedError
 
+    def show_at(self, width: float, pixel_ratio: float = 1.0) -> bool:
+        """Draw the figure for ``width`` CSS pixels at ``pixel_ratio`` (what the page reports);
+        False if it already was. Nothing is computed again: the same artists, a new size."""
+        if not self.figure.resize(width, pixel_ratio):
+            return False
+        self.figure.render()
+        return True
+
+    def describe(self) -> str:
+        """What the figure shows now, in one sentence: its alt text.
+
+        On a landscape: who walks from where on which surface, the iteration shown and each
+        path's loss there; then the panels' titles. Elsewhere: the panels and the status line.
+        """
+        titles = [ax.get_title() for ax in self.figure.axes if ax.get_title()]
+        panels = ("panels " + ", ".join(f"“{title}”" for title in titles)) if titles else "a figure"
+        if self.landscape is None:
+            message = self.last_status.message.strip().rstrip(".")
+            return f"Explorer with {panels}: {message}." if message else f"Explorer with {panels}."
+        paths = [path for path in self.landscape.paths if path.run is not None]
+        step = self.player.step
+        x, y = self.landscape.start.marker.get_xydata()[0]
+        losses = ", ".join(f"{path.label} {_phrase(path.loss_at(step))}" for path in paths)
+        names = " and ".join(path.label for path in paths) or "no optimizer"
+        return (f"{names} from ({x:.3g}, {y:.3g}) on {surface_name(self.landscape)}, "
+                f"iteration {step} of {self.player.steps}: {losses or 'nothing drawn'}; "
+                f"{panels}.")
+
     def _on_change(self, _change) -> None:
         self.refresh()
+
+    def _on_shown(self, _change) -> None:
+        width, ratio = self.frontend.width, self.frontend.pixel_ratio
+        if width < 1 or ratio <= 0:
+            return  # hidden (a collapsed output): keep the picture as it is
+        low, high = SHOWN_WIDTHS
+        self.show_at(min(max(width, low), high), ratio)
+
+
+def _phrase(loss: str) -> str:
+    """A path's loss for a sentence: "at loss 0.012", or as it is ("diverged at step 9")."""
+    return loss if loss[:1].isalpha() else f"at loss {loss}"

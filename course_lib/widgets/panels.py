@@ -11,13 +11,12 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from course_lib.plots.colors import COLORS
-from course_lib.problems import Problem, Trajectory
+from course_lib.problems import Bowl, Problem, Trajectory
 from course_lib.validation import finite_array
 from course_lib.widgets.canvas import LiveFigure
 
 GRID = 90
 """Points per side of the sampled loss surface: enough for smooth contours at this size."""
-
 
 
 def loss_surface(problem: Problem, grid: np.ndarray):
@@ -50,6 +49,19 @@ def place_minimum(marker, problem: Problem) -> None:
         marker.set_data([], [])
     else:
         marker.set_data([problem.minimum[0]], [problem.minimum[1]])
+
+
+def surface_name(landscape) -> str:
+    """The surface a landscape shows, as a learner knows it: its dropdown's name if it has
+    one ("valley κ = 100"), else the problem's ("bowl with κ = 10, turned 45°")."""
+    name = getattr(landscape, "name", None)
+    if name:
+        return name
+    problem = landscape.problem
+    if isinstance(problem, Bowl):
+        turned = f", turned {problem.angle:g}°" if problem.angle else ""
+        return f"bowl with κ = {problem.condition_number:g}{turned}"
+    return problem.name
 
 
 class StartPoint:

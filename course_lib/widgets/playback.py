@@ -48,9 +48,13 @@ class StepPlayer:
                                           layout=widgets.Layout(width="220px"))
         # Linked in the page, so the slider follows the play without a trip to the kernel.
         self._link = widgets.jslink((self.play, "value"), (self.scrubber, "value"))
-        self.forward = widgets.Button(description="step ▸", tooltip="one iteration more",
+        # The tooltip is the button's accessible name (frontend.py): "next step", not "step ▸".
+        self.forward = widgets.Button(description="step ▸", tooltip="next step",
                                       layout=widgets.Layout(width="auto"))
-        self.readout = widgets.HTML()
+        # Two lines kept, and a basis wide enough to wrap by the page's width, not by the
+        # text: a readout that grows a "diverged" line does not move the figure under it.
+        self.readout = widgets.HTML(layout=widgets.Layout(
+            flex="1 1 320px", min_height="calc(2 * var(--jp-widgets-inline-height, 28px))"))
         self.bar = widgets.HBox([self.play, self.forward, self.scrubber, self.readout],
                                 layout=widgets.Layout(flex_flow="row wrap",
                                                       align_items="center"))

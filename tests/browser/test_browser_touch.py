@@ -96,7 +96,11 @@ def test_press_drag_and_play_on_the_landscape(lesson, page):
     for view in views:
         assert view.player.count() == 1, f"{view.name}: no step player"
         reference = show(view.name)
-        natural = view.image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        # The page had the figure drawn for its own width: the reference is drawn the same.
+        labdriver.wait_settled(view, quiet_s=1.0)
+        natural, ratio = view.image.evaluate(
+            "img => [[img.naturalWidth, img.naturalHeight], window.devicePixelRatio]")
+        reference.show_at(natural[0] / ratio, ratio)
         assert tuple(natural) == reference.figure.canvas.get_width_height()
         check_press(view, reference)
         check_drag(view, reference)
