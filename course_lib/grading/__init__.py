@@ -7,8 +7,9 @@ them to an LMS and back to the learners. What is here: finding who handed in wha
 links and identical notebooks), running a submission in a sandbox (``sandbox``, ``jail``,
 ``scratch``, ``runner``), grading it (``grader``, with the result types in ``results``),
 writing the grades and feedback (``gradebook``, ``outputs``), exporting and returning them
-(``exports``, ``returning``) and releasing notebooks and the learner edition (``release``). The exercises themselves and the
-learner's ``check``, ``hint`` and ``score`` are :mod:`course_lib.exercises`.
+(``exports``, ``returning``) and releasing notebooks and the learner edition (``release``).
+The exercises themselves and the learner's ``check``, ``hint`` and ``score`` are
+:mod:`course_lib.exercises`.
 
 The names below are re-exported for one reason: exercise notebooks released before the
 two packages were split begin with ``from course_lib.grading import check, hint,
