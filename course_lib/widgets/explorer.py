@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ from course_lib.widgets.clicks import StartPicker
 from course_lib.widgets.playback import StepPlayer
 
 EXPLORERS: dict[str, Callable[..., Explorer]] = {}
+
+NOT_RUNNING_CAPTION = "Interactive explorer: run this cell (with a kernel) to move its controls."
+"""The line under an explorer's picture wherever the live explorer cannot be shown."""
 
 COLUMN_WIDTH = "260px"
 """The narrowest a column of controls gets before the grid wraps to fewer columns."""
@@ -98,18 +102,41 @@ class Explorer(widgets.VBox):
         return {name: control.value for name, control in self.controls.items()}
 
     def _repr_mimebundle_(self, **kwargs):
-        """The live widget, and for a page that cannot show it, the picture and one line.
+        """The live widget, and for a page that cannot show it, the picture and its caption.
 
-        JupyterLab renders the widget view only for trusted output with a live model. A saved
-        notebook opened elsewhere (untrusted, on GitHub, in nbviewer, without the widget
-        extension) falls back to the first kind of output it can show: here the figure as
-        it was drawn, then a line saying how to bring it to life, never the widget's repr.
+        JupyterLab renders the widget view only for trusted output with a live model. A
+        committed lesson (untrusted), GitHub, nbviewer, an HTML export and a saved notebook
+        reopened without its kernel (through ``jupyter/labextension``) show the ``text/html``
+        part instead: the figure as it was last drawn, with alt text saying what it shows,
+        and a caption saying that it is interactive and how to bring it to life.
         """
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/jpeg"] = base64.b64encode(bytes(self.figure.image.value)).decode("ascii")
-        bundle["text/plain"] = (f"{type(self).__name__}: an interactive explorer. "
-                                "Run the cell to explore.")
+        picture = base64.b64encode(bytes(self.figure.image.value)).decode("ascii")
+        bundle["text/html"] = (
+            f'<div class="course-explorer-picture">'
+            f'<img src="data:image/jpeg;base64,{picture}" alt="{html.escape(self.alt_text())}" '
+            f'style="max-width:100%;height:auto">'
+            f"<p><em>{NOT_RUNNING_CAPTION}</em></p></div>")
+        bundle["text/plain"] = f"{self.alt_text()}\n{NOT_RUNNING_CAPTION}"
         return bundle
+
+    def alt_text(self) -> str:
+        """One sentence for the picture: the explorer, its panels and the values drawn.
+
+        "Momentum explorer (3 panels: paths on the landscape; loss per step; momentum's
+        terminal velocity) at learning rate η = 0.015, momentum β = 0.9, problem = valley κ = 100."
+        """
+        kind = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", type(self).__name__.removesuffix("Explorer"))
+        panels = [ax.get_title() for ax in self.figure.axes if ax.get_title()]
+        settings = [f"{control.description} = {_shown_value(control)}"
+                    for control in self.controls.values()
+                    if not isinstance(control, widgets.Checkbox)]
+        ticked = [control.description for control in self.controls.values()
+                  if isinstance(control, widgets.Checkbox) and control.value]
+        if any(isinstance(control, widgets.Checkbox) for control in self.controls.values()):
+            settings.append("ticked: " + (", ".join(ticked) or "none"))
+        return (f"{kind} explorer ({len(panels)} panels: {'; '.join(panels)}) "
+                f"at {', '.join(settings)}.")
 
     def set(self, **values) -> Explorer:
         """Move controls by name, as a learner would: ``explorer.set(learning_rate=0.1)``."""
@@ -141,3 +168,12 @@ class Explorer(widgets.VBox):
 
     def _on_change(self, _change) -> None:
         self.refresh()
+
+
+def _shown_value(control: widgets.ValueWidget) -> str:
+    """A control's value as its readout shows it: an option's label, a number to 3 digits."""
+    if isinstance(control, widgets.Dropdown | widgets.SelectionSlider):
+        return str(control.label)
+    if isinstance(control.value, float):
+        return f"{control.value:.3g}"
+    return str(control.value)
