@@ -131,12 +131,15 @@ class Explorer(widgets.VBox):
         settings = [f"{control.description} = {_shown_value(control)}"
                     for control in self.controls.values()
                     if not isinstance(control, widgets.Checkbox)]
-        ticked = [control.description for control in self.controls.values()
-                  if isinstance(control, widgets.Checkbox) and control.value]
-        if any(isinstance(control, widgets.Checkbox) for control in self.controls.values()):
-            settings.append("ticked: " + (", ".join(ticked) or "none"))
+        settings = [", ".join(settings)] if settings else []
+        boxes = [control for control in self.controls.values()
+                 if isinstance(control, widgets.Checkbox)]
+        for ticked, say in ((True, "ticked"), (False, "not ticked")):
+            named = [box.description for box in boxes if box.value == ticked]
+            if named:
+                settings.append(f"{say}: {', '.join(named)}")
         return (f"{kind} explorer ({len(panels)} panels: {'; '.join(panels)}) "
-                f"at {', '.join(settings)}.")
+                f"at {'; '.join(settings)}.")
 
     def set(self, **values) -> Explorer:
         """Move controls by name, as a learner would: ``explorer.set(learning_rate=0.1)``."""
