@@ -107,7 +107,7 @@
         tracker.widgetAdded.connect((_, panel) => patch(panel.content.rendermime));
       },
     };
-    return { default: [plugin] };
+    return { __esModule: true, default: [plugin] };
   }
 
   const modules = { './extension': extension };
