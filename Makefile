@@ -39,7 +39,7 @@ $(BIN)/.test-installed: requirements-test.txt $(BIN)/.installed
 # JupyterLab 4.6 can route a slider callback's plot into another cell's output when
 # comms travel over subshells (jupyterlab#19719, ipykernel#1564): the override turns that off.
 # postBuild installs it, here as on Binder, into the JupyterLab of the python first on PATH.
-$(LAB_SETTINGS): jupyter/overrides.json postBuild $(BIN)/.installed
+$(LAB_SETTINGS): jupyter/overrides.json $(shell find jupyter/labextension -type f) postBuild $(BIN)/.installed
 	PATH="$(abspath $(BIN)):$$PATH" ./postBuild
 
 lab: venv

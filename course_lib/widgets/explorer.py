@@ -41,6 +41,9 @@ from course_lib.widgets.playback import StepPlayer
 
 EXPLORERS: dict[str, Callable[..., Explorer]] = {}
 
+NOT_RUNNING_CAPTION = "Interactive explorer: run this cell (with a kernel) to move its controls."
+"""The line under an explorer's picture wherever the live explorer cannot be shown."""
+
 COLUMN_WIDTH = "260px"
 """The narrowest a column of controls gets before the grid wraps to fewer columns."""
 
@@ -121,18 +124,38 @@ class Explorer(widgets.VBox):
         return {name: control.value for name, control in self.controls.items()}
 
     def _repr_mimebundle_(self, **kwargs):
-        """The live widget, and for a page that cannot show it, the picture and one line.
+        """The live widget, and for a page that cannot show it, the picture and its caption.
 
-        JupyterLab renders the widget view only for trusted output with a live model. A saved
-        notebook opened elsewhere (untrusted, on GitHub, in nbviewer, without the widget
-        extension) falls back to the first kind of output it can show: here the figure as
-        it was drawn, then a line saying how to bring it to life, never the widget's repr.
+        JupyterLab renders the widget view only for trusted output with a live model. A
+        committed lesson (untrusted), GitHub, nbviewer, an HTML export and a saved notebook
+        reopened without its kernel (through ``jupyter/labextension``) show the ``text/html``
+        part instead: the figure as it was last drawn, with alt text saying what it shows,
+        and a caption saying that it is interactive and how to bring it to life.
         """
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/jpeg"] = base64.b64encode(bytes(self.figure.image.value)).decode("ascii")
-        bundle["text/plain"] = (f"{type(self).__name__}: an interactive explorer. "
-                                "Run the cell to explore.")
+        picture = base64.b64encode(bytes(self.figure.image.value)).decode("ascii")
+        bundle["text/html"] = (
+            f'<div class="course-explorer-picture">'
+            f'<img src="data:image/jpeg;base64,{picture}" alt="{html.escape(self.describe())}" '
+            f'style="max-width:100%;height:auto">'
+            f"<p><em>{NOT_RUNNING_CAPTION}</em></p></div>")
+        bundle["text/plain"] = f"{self.describe()}\n{NOT_RUNNING_CAPTION}"
         return bundle
+
+    def settings(self) -> str:
+        """The values drawn, every control by its label: "learning rate η = 0.015, momentum
+        β = 0.9, problem = valley κ = 100; ticked: SGD, Adam; not ticked: RMSprop"."""
+        values = [f"{control.description} = {_shown_value(control)}"
+                  for control in self.controls.values()
+                  if not isinstance(control, widgets.Checkbox)]
+        parts = [", ".join(values)] if values else []
+        boxes = [control for control in self.controls.values()
+                 if isinstance(control, widgets.Checkbox)]
+        for ticked, say in ((True, "ticked"), (False, "not ticked")):
+            named = [box.description for box in boxes if box.value == ticked]
+            if named:
+                parts.append(f"{say}: {', '.join(named)}")
+        return "; ".join(parts)
 
     def set(self, **values) -> Explorer:
         """Move controls by name, as a learner would: ``explorer.set(learning_rate=0.1)``."""
@@ -172,24 +195,29 @@ class Explorer(widgets.VBox):
         return True
 
     def describe(self) -> str:
-        """What the figure shows now, in one sentence: its alt text.
+        """What the figure shows now, in one sentence: its alt text, live in the page and in
+        the picture a page shows when the explorer is not running.
 
         On a landscape: who walks from where on which surface, the iteration shown and each
-        path's loss there; then the panels' titles. Elsewhere: the panels and the status line.
+        path's loss there, then the panels' titles; elsewhere: the panels and the status line.
+        Then every control's value (:meth:`settings`).
         """
         titles = [ax.get_title() for ax in self.figure.axes if ax.get_title()]
         panels = ("panels " + ", ".join(f"“{title}”" for title in titles)) if titles else "a figure"
         if self.landscape is None:
             message = self.last_status.message.strip().rstrip(".")
-            return f"Explorer with {panels}: {message}." if message else f"Explorer with {panels}."
-        paths = [path for path in self.landscape.paths if path.run is not None]
-        step = self.player.step
-        x, y = self.landscape.start.marker.get_xydata()[0]
-        losses = ", ".join(f"{path.label} {_phrase(path.loss_at(step))}" for path in paths)
-        names = " and ".join(path.label for path in paths) or "no optimizer"
-        return (f"{names} from ({x:.3g}, {y:.3g}) on {surface_name(self.landscape)}, "
-                f"iteration {step} of {self.player.steps}: {losses or 'nothing drawn'}; "
-                f"{panels}.")
+            shown = f"Explorer with {panels}" + (f": {message}" if message else "")
+        else:
+            paths = [path for path in self.landscape.paths if path.run is not None]
+            step = self.player.step
+            x, y = self.landscape.start.marker.get_xydata()[0]
+            losses = ", ".join(f"{path.label} {_phrase(path.loss_at(step))}" for path in paths)
+            names = " and ".join(path.label for path in paths) or "no optimizer"
+            shown = (f"{names} from ({x:.3g}, {y:.3g}) on {surface_name(self.landscape)}, "
+                     f"iteration {step} of {self.player.steps}: {losses or 'nothing drawn'}; "
+                     f"{panels}")
+        settings = self.settings()
+        return f"{shown}; {settings}." if settings else f"{shown}."
 
     def _on_change(self, _change) -> None:
         self.refresh()
@@ -205,3 +233,11 @@ class Explorer(widgets.VBox):
 def _phrase(loss: str) -> str:
     """A path's loss for a sentence: "at loss 0.012", or as it is ("diverged at step 9")."""
     return loss if loss[:1].isalpha() else f"at loss {loss}"
+
+def _shown_value(control: widgets.ValueWidget) -> str:
+    """A control's value as its readout shows it: an option's label, a number to 3 digits."""
+    if isinstance(control, widgets.Dropdown | widgets.SelectionSlider):
+        return str(control.label)
+    if isinstance(control.value, float):
+        return f"{control.value:.3g}"
+    return str(control.value)

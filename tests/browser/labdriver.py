@@ -712,3 +712,70 @@ def close_notebooks(page, lab: JupyterLab) -> None:
         page.locator(".jp-Dialog").wait_for(state="detached")
     page.wait_for_function(f"() => {_COUNT_NOTEBOOKS}() === 0")
     lab.shutdown_sessions()
+
+
+# --- An explorer's output when no kernel runs it --------------------------------------------
+
+# The course's front-end piece (jupyter/labextension), which postBuild installs.
+WIDGET_FALLBACK = "course-widget-fallback"
+NOT_RUNNING_CAPTION = "Interactive explorer: run this cell (with a kernel) to move its controls."
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def run_through_first_explorer(page, timeout_ms: float = 180_000) -> int:
+    """Run the open notebook's cells from the top through the first that shows an explorer
+    (as Shift+Enter would, cell by cell); return that cell's index."""
+    index = find_code_cell(page, "show(")
+    page.evaluate(
+        f"""async (index) => {{
+            const notebook = {_CURRENT_PANEL}.content;
+            notebook.activeCellIndex = 0;
+            notebook.extendContiguousSelectionTo(index);
+            await window.jupyterapp.commands.execute('notebook:run-cell');
+        }}""",
+        index,
+    )
+    page.wait_for_function(
+        f"(index) => {_CURRENT_PANEL}.content.model.cells.get(index).executionCount !== null",
+        arg=index, timeout=timeout_ms)
+    wait_kernel_idle(page, timeout_ms)
+    return index
+
+
+def explorer_outputs(page) -> list:
+    """The rendered output of every cell that calls ``show(``, in order."""
+    cells = page.evaluate(
+        f"""() => {{
+            const cells = {_CURRENT_PANEL}.content.model.cells;
+            const found = [];
+            for (let i = 0; i < cells.length; i++) {{
+                const cell = cells.get(i);
+                if (cell.type === 'code' && cell.sharedModel.getSource().includes('show(')) {{
+                    found.push(i);
+                }}
+            }}
+            return found;
+        }}"""
+    )
+    return [cell_node(page, index).locator(".jp-OutputArea-output").first for index in cells]
+
+
+def use_axe(page) -> None:
+    """Load axe-core (installed by ``npm ci`` from package-lock.json) into the page, once."""
+    if not AXE.exists():
+        raise FileNotFoundError(f"{AXE} not found: run `npm ci` at the repository root")
+    if not page.evaluate("() => Boolean(window.axe)"):
+        page.add_script_tag(path=str(AXE))
+
+
+def axe_violations(element) -> list[dict]:
+    """axe-core's violations inside ``element``: rule id, impact, help and the nodes' HTML."""
+    return element.evaluate(
+        """async (node) => {
+            const results = await window.axe.run(node, {resultTypes: ['violations']});
+            return results.violations.map(v => ({
+                rule: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.html.slice(0, 160) + ' ' + (n.failureSummary || ''))
+            }));
+        }"""
+    )

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import io
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import labdriver
 import numpy as np
@@ -169,55 +166,3 @@ def check_play(view) -> None:
     paused = _iteration(view)
     view.page.wait_for_timeout(500)
     assert _iteration(view) == paused, f"{view.name}: the second press did not pause"
-
-
-# -- a saved notebook, opened again ----------------------------------------------------------
-
-LESSON = "notebooks/01_gradient_descent.ipynb"
-WIDGET_SETTINGS = "@jupyter-widgets/jupyterlab-manager:plugin"
-
-
-def test_the_save_state_override_is_in_effect(lab):
-    """make venv installs jupyter/overrides.json; the running server must serve saveState."""
-    schema = lab.setting(WIDGET_SETTINGS)["schema"]
-    assert schema["properties"]["saveState"]["default"] is True
-EXPLORER_CALL = 'show("gradient_descent")'
-
-
-def _explorer_output(page):
-    output = labdriver.cell_node(page, labdriver.find_code_cell(page, EXPLORER_CALL)).locator(
-        ".jp-OutputArea-output")
-    output.first.scroll_into_view_if_needed()
-    return output
-
-
-def test_an_explorer_never_reopens_as_a_bare_placeholder(page, lab, course):
-    """Executed as the lessons are committed (untrusted, no widget state), the explorer's
-    output is its picture; saved after a run and opened again without its kernel, it is the
-    explorer's last state, never an error line."""
-    copy = "notebooks/reopened.ipynb"
-    subprocess.run(
-        [str(Path(sys.executable).with_name("jupyter")), "nbconvert", "--to", "notebook",
-         "--execute", "--ExecutePreprocessor.store_widget_state=False",
-         f"--output={course / copy}", str(course / LESSON)],
-        check=True, capture_output=True, cwd=course)
-    labdriver.open_notebook(page, copy)
-    output = _explorer_output(page)
-    page.wait_for_timeout(2_000)  # time for the widget manager to give up, if it would
-    assert output.first.get_attribute("data-mime-type") == "image/jpeg"
-    assert output.locator("img").count() == 1
-    assert "widget" not in (output.first.text_content() or "").lower()
-
-    assert labdriver.run_all(page)
-    labdriver.wait_widgets_rendered(page)
-    labdriver.save_notebook(page)
-    labdriver.close_notebooks(page, lab)
-
-    labdriver.open_notebook(page, copy)
-    output = _explorer_output(page)
-    page.wait_for_timeout(3_000)
-    text = output.first.text_content() or ""
-    assert "Error displaying widget" not in text and "Loading widget" not in text, text
-    image = output.locator("img.widget-image")
-    assert image.count() == 1 and image.get_attribute("src"), "no picture of the explorer"
-    assert output.locator(".widget-slider").count() >= 3, "the saved controls are not shown"

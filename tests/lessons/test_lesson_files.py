@@ -68,3 +68,39 @@ def test_every_self_check_task_is_asked_in_its_lesson_and_nothing_else_is():
                 asked[task_id] = name
     expected = {task.id: task.answer_name for tasks in SELF_CHECKS.values() for task in tasks}
     assert asked == expected
+
+
+NOT_RUNNING_CAPTION = "Interactive explorer: run this cell (with a kernel) to move its controls."
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_committed_explorer_shows_its_picture_and_says_it_is_interactive(path):
+    """What a page without the live explorer shows (README, "A saved notebook without a
+    kernel"): a JPEG of the figure with alt text naming the explorer's controls, and the line."""
+    import base64
+    import html
+    import io
+
+    from PIL import Image
+
+    explorers = 0
+    for cell in _cells(path):
+        if cell["cell_type"] != "code" or "show(" not in _source(cell):
+            continue
+        explorers += 1
+        (output,) = cell["outputs"]
+        data = output["data"]
+        assert set(data) == {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"}
+        page = "".join(data["text/html"])
+        picture = re.search(r'<img src="data:image/jpeg;base64,([^"]+)" alt="([^"]+)"', page)
+        assert picture, page[:200]
+        image = Image.open(io.BytesIO(base64.b64decode(picture.group(1))))
+        assert image.format == "JPEG" and image.width >= 600, image
+        alt = html.unescape(picture.group(2))
+        name = re.search(r"show\(\s*[\"'](\w+)[\"']", _source(cell)).group(1)
+        for control in EXPLORERS[name]().controls.values():
+            assert control.description in alt, (name, control.description, alt)
+        assert alt.endswith(".") and "\n" not in alt
+        assert f"<p><em>{NOT_RUNNING_CAPTION}</em></p>" in page
+        assert NOT_RUNNING_CAPTION in "".join(data["text/plain"])
+    assert explorers, f"{path.name} shows no explorer"
