@@ -175,7 +175,8 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
     if troubled:
         lines.append("could not be graded in full:")
         lines += [f"  {learner}: {problem}" for learner, problem in troubled]
-    for kind, title in (("timeout", "timeouts"), ("crash", "crashes")):
+    for kind, title in (("timeout", "timeouts"), ("crash", "crashes"),
+                        ("interference", "interfered with the grader")):
         found = [(g, text) for k, g, text in troubles if k == kind]
         lines.append(f"{title}: {len(found) or 'none'}")
         lines += [f"  {g.learner}: {g.submission.label}: {text}" for g, text in found]
