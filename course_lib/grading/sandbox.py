@@ -339,8 +339,10 @@ def _talk(process, job, steps, lines, limits, deadline, result, sent) -> None:
             began = time.monotonic()
             message = lines.next(min(deadline, began + limits.cell_seconds + GRACE_SECONDS))
             _take(message, step, result, sent)
-            if time.monotonic() - began >= limits.cell_seconds:
-                # The runner's own alarm stopped it: a timeout, by the grader's clock too.
+            if time.monotonic() - began >= limits.cell_seconds / 2:
+                # The runner's own alarm stopped it, or it would have soon: a timeout by the
+                # grader's clock (messages queued in the pipe make that clock read short, never
+                # by half the limit; an error raised at once is never taken for one).
                 what = f"did not finish within {limits.cell_seconds:g} s (the time limit)"
                 result.troubles.append(("timeout", f"cell {step[1] + 1} {what}"
                                         if step[0] == "cell" else f"{step[1]} {what}"))
