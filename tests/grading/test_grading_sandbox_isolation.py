@@ -206,25 +206,37 @@ def test_clone3_is_no_such_call_so_that_the_c_library_falls_back_to_clone(system
     assert system_calls[mode]["clone3"] == 38  # ENOSYS
 
 
-# Kernel state kept per user id: a key a submission leaves for the next one.
+# Kernel state: a key a submission leaves for one graded beside it (or after it, as the same
+# user).
 WRITER = """\
-import ctypes
+import ctypes, time
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 source = b'''{source}'''
 key = libc.syscall(248, b'user', b'answers', source, ctypes.c_long(len(source)), ctypes.c_long(-4))
-if key > 0:
+if key > 0:  # readable by anyone, kept while the reader looks for it
     libc.syscall(250, ctypes.c_long(5), ctypes.c_long(key), ctypes.c_long(0x3f3f3f3f))
+    time.sleep(4)
 """
 READER = """\
-import ctypes
+import ctypes, time
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
-key = libc.syscall(250, ctypes.c_long(10), ctypes.c_long(-4), b'user', b'answers', ctypes.c_long(0))
 buffer = ctypes.create_string_buffer(65536)
-if key > 0 and libc.syscall(250, ctypes.c_long(11), ctypes.c_long(key), buffer,
-                            ctypes.c_long(65536)) > 0:
-    exec(buffer.value.decode())
+found, deadline = False, time.time() + 4
+while not found and time.time() < deadline:
+    keys = open('/proc/keys').read().splitlines() if __import__('os').path.exists('/proc/keys') else []
+    for line in keys:
+        if 'answers' in line:
+            key = ctypes.c_long(int(line.split()[0], 16))
+            if libc.syscall(250, ctypes.c_long(11), key, buffer, ctypes.c_long(65536)) > 0:
+                exec(buffer.value.decode())
+                found = True
+    own = libc.syscall(250, ctypes.c_long(10), ctypes.c_long(-4), b'user', b'answers', ctypes.c_long(0))
+    if own > 0 and libc.syscall(250, ctypes.c_long(11), ctypes.c_long(own), buffer, ctypes.c_long(65536)) > 0:
+        exec(buffer.value.decode())
+        found = True
+    time.sleep(0.1)
 """
 
 
@@ -235,7 +247,7 @@ def test_a_submission_cannot_leave_answers_in_a_kernel_keyring_for_the_next(a_cl
     a_class.add("a_writer", ex02_cells(before=[WRITER.format(source=source)]))
     stubs = {name: f"def {name}(**kwargs):\n    raise NotImplementedError()" for name in CORRECT}
     a_class.add("b_reader", ex02_cells(after=[READER], **stubs))
-    rows = a_class.grade(mode, jobs=1)
+    rows = a_class.grade(mode, jobs=2)  # the reader runs beside the writer
     assert rows["a_writer"]["total"] == "6"
     assert rows["b_reader"]["total"] == "0"
 

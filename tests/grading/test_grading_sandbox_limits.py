@@ -54,13 +54,14 @@ for _ in range(9):
         time.sleep(30)
         os._exit(0)
 os.close(write_end)
-held, deadline = 0, time.time() + 5
+held, deadline = 0, time.time() + 6
 import select
-while time.time() < deadline and select.select([read_end], [], [], 0.5)[0]:
-    chunk = os.read(read_end, 64)
-    if not chunk:
-        break
-    held += len(chunk)
+while held < 9 and time.time() < deadline:
+    if select.select([read_end], [], [], 0.5)[0]:
+        chunk = os.read(read_end, 64)
+        if not chunk:
+            break
+        held += len(chunk)
 HELD = held * 60 * {MB}
 """
 
