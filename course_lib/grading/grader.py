@@ -35,7 +35,6 @@ from .learners import Learner, Submission, discover
 from .results import ExerciseGrade, Graded, LearnerGrade
 from .sandbox import CallRequest, Execution, Limits, execute
 
-
 MAX_NOTEBOOKS_PER_LEARNER = 10
 LEARNER_SECONDS = 300.0
 

@@ -1,4 +1,4 @@
-"""The system calls a submission may not make, as a seccomp filter for bubblewrap (``--seccomp FD``).
+"""The system calls a submission may not make: a seccomp filter for ``bwrap --seccomp FD``.
 
 A notebook that computes answers needs none of these, and each one opens a way out of the
 sandbox or into a neighbour's: a user namespace of its own (uid 0 with every capability in

@@ -14,7 +14,6 @@ import io
 import os
 import socket
 import stat
-import subprocess
 import threading
 import time
 from contextlib import redirect_stderr, redirect_stdout

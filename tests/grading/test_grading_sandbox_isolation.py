@@ -212,8 +212,8 @@ WRITER = """\
 import ctypes, time
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
-source = b'''{source}'''
-key = libc.syscall(248, b'user', b'answers', source, ctypes.c_long(len(source)), ctypes.c_long(-4))
+source = {source}.encode()
+key = libc.syscall(248, b'user', b'{tag}', source, ctypes.c_long(len(source)), ctypes.c_long(-4))
 if key > 0:  # readable by anyone, kept while the reader looks for it
     libc.syscall(250, ctypes.c_long(5), ctypes.c_long(key), ctypes.c_long(0x3f3f3f3f))
     time.sleep(4)
@@ -223,19 +223,18 @@ import ctypes, time
 libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 buffer = ctypes.create_string_buffer(65536)
+
+def keyctl(*args):
+    return libc.syscall(250, *[ctypes.c_long(a) if isinstance(a, int) else a for a in args])
+
 found, deadline = False, time.time() + 4
 while not found and time.time() < deadline:
-    keys = open('/proc/keys').read().splitlines() if __import__('os').path.exists('/proc/keys') else []
-    for line in keys:
-        if 'answers' in line:
-            key = ctypes.c_long(int(line.split()[0], 16))
-            if libc.syscall(250, ctypes.c_long(11), key, buffer, ctypes.c_long(65536)) > 0:
-                exec(buffer.value.decode())
-                found = True
-    own = libc.syscall(250, ctypes.c_long(10), ctypes.c_long(-4), b'user', b'answers', ctypes.c_long(0))
-    if own > 0 and libc.syscall(250, ctypes.c_long(11), ctypes.c_long(own), buffer, ctypes.c_long(65536)) > 0:
-        exec(buffer.value.decode())
-        found = True
+    serials = [int(line.split()[0], 16) for line in open('/proc/keys') if '{tag}' in line]
+    serials.append(keyctl(10, -4, b'user', b'{tag}', 0))  # KEYCTL_SEARCH its own keyring
+    for serial in serials:
+        if serial > 0 and keyctl(11, serial, buffer, 65536) > 0:  # KEYCTL_READ
+            exec(buffer.value.decode())
+            found = True
     time.sleep(0.1)
 """
 
@@ -243,10 +242,10 @@ while not found and time.time() < deadline:
 @pytest.mark.slow
 @pytest.mark.parametrize("mode", MODES)
 def test_a_submission_cannot_leave_answers_in_a_kernel_keyring_for_the_next(a_class, mode):
-    source = "\n".join(CORRECT.values())
-    a_class.add("a_writer", ex02_cells(before=[WRITER.format(source=source)]))
+    source, tag = "\n".join(CORRECT.values()), f"answers-{secrets.token_hex(4)}"
+    a_class.add("a_writer", ex02_cells(before=[WRITER.format(source=repr(source), tag=tag)]))
     stubs = {name: f"def {name}(**kwargs):\n    raise NotImplementedError()" for name in CORRECT}
-    a_class.add("b_reader", ex02_cells(after=[READER], **stubs))
+    a_class.add("b_reader", ex02_cells(after=[READER.format(tag=tag)], **stubs))
     rows = a_class.grade(mode, jobs=2)  # the reader runs beside the writer
     assert rows["a_writer"]["total"] == "6"
     assert rows["b_reader"]["total"] == "0"

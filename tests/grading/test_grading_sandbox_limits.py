@@ -130,7 +130,8 @@ def test_an_honest_notebook_graded_beside_spinners_keeps_its_marks(tmp_path):
     folder = tmp_path / "in"
     write_notebook(folder / "a_spinner.ipynb", ex02_cells(before=[
         SPINNERS.replace("3.0", "8.0").replace("range(14)", "range(15)")]))
-    work = "import time\nstart = time.process_time()\nwhile time.process_time() - start < 0.5:\n    pass"
+    work = ("import time\nstart = time.process_time()\n"
+            "while time.process_time() - start < 0.5:\n    pass")
     write_notebook(folder / "b_honest.ipynb", ex02_cells(before=["import time\ntime.sleep(1)",
                                                                  work]))
     limits = Limits(cell_seconds=4.0, total_seconds=40.0)
