@@ -324,3 +324,24 @@ def test_an_answer_that_calls_the_courses_code_scores_0_with_a_note_naming_it(co
                       for task in EXERCISES[exercise].tasks}
     assert (f"{module}, the course's own code, which a graded answer may not use"
             in made.feedback(rows[cheat]))
+
+
+def test_every_start_gets_a_user_id_of_its_own_and_two_graders_never_share_one(monkeypatch):
+    import course_lib.grading.jail as jail_module
+
+    jail = Jail("/usr/bin/bwrap", "/usr/bin/setpriv", (), {}, b"")
+    ids = [jail.uid(start) for start in range(5000)]
+    assert len(set(ids)) == len(ids)
+    assert all(jail_module.FIRST_UID <= uid < jail_module.END_UID for uid in ids)
+    pid_max = int(Path("/proc/sys/kernel/pid_max").read_text())
+    blocks = {}
+    for pid in (1, 2, pid_max // 2, pid_max - 1):
+        monkeypatch.setattr(jail_module.os, "getpid", lambda pid=pid: pid)
+        blocks[pid] = jail_module._uid_block()
+    for pid, block in blocks.items():
+        for other, other_block in blocks.items():
+            if pid != other:
+                assert block.stop <= other_block.start or other_block.stop <= block.start
+    assert max(block.stop for block in blocks.values()) <= jail_module.END_UID
+    jail.setpriv = None
+    assert jail.uid(0) is None
