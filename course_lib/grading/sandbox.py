@@ -1,15 +1,20 @@
 """Running one submission in its own process, with time limits, and collecting plain answers.
 
 The grading process starts ``python -m course_lib.grading.runner`` for the submission,
-inside the sandbox of :mod:`.jail`, sends it the cells and the inputs it chose, and reads
+inside the sandbox of :mod:`.jail` (in a control group of its own where the machine allows
+it, see :mod:`.cgroups`), sends it the cells and the inputs it chose, and reads
 back one JSON line per step. It enforces the limits itself, by the clock: a cell or a
 call that runs past the limit per cell, or a submission past its total limit, has its
 sandbox killed, with every process in it. A cell that hangs or ends the process
 (``os._exit``) is then skipped in a fresh sandbox, so one bad cell costs only what
 depends on it. Whatever arrives is checked against the step the grader expects next; a
 process that sends anything else is stopped and gets no credit for what it had not yet
-answered. Whether a call changed its inputs is decided here too, from the arguments as
-the call left them, against the grader's own copy of what it sent.
+answered; one answer too large to send fails only its own case. Whether a call changed its
+inputs is decided here too, from the arguments as the call left them, against the grader's
+own copy of what it sent (what the function the grader called did to them: a function that
+runs the learner's real code on copies passes, whatever that code does). Timeouts, crashes
+and interference are recorded here as this process saw them, never read from the
+submission's words.
 
 Without a jail (``--unsafe``) the submission runs with the grader's user, environment
 and files, in a scratch folder, and only its process group is killed.

@@ -136,9 +136,12 @@ for _ in range(15):
 
 @pytest.mark.slow
 @needs_cgroups
+@pytest.mark.skipif(os.getloadavg()[0] > 2 * os.cpu_count(),
+                    reason="other work on this machine already takes the honest notebook's CPU")
 def test_an_honest_notebook_graded_beside_spinners_keeps_its_marks(tmp_path):
     # Without a quota fifteen spinners leave the honest notebook an eighth of the two cores:
-    # its second of CPU would take eight, past the 6 s limit per cell.
+    # its second of CPU would take eight, past the 6 s limit per cell. With it, the spinners
+    # get one core between them; what else the machine runs must leave it its share.
     folder = tmp_path / "in"
     write_notebook(folder / "a_spinner.ipynb", ex02_cells(before=[
         BACKGROUND_SPINNERS, "import time\ntime.sleep(5)", "time.sleep(5)"]))
