@@ -9,7 +9,7 @@ from pathlib import Path
 from course_lib.exercises.escaping import terminal_text
 
 from .exports import SYSTEMS, export
-from .grader import NotTheFullCourse, grade
+from .grader import LEARNER_SECONDS, MAX_NOTEBOOKS_PER_LEARNER, NotTheFullCourse, grade
 from .jail import SandboxUnavailable
 from .release import MarkerError, learner_edition, release
 from .returning import return_feedback
@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
                           "(default: %(default)s)")
     gra.add_argument("--timeout", type=float, default=Limits.total_seconds,
                      help="seconds per submission in total (default: %(default)s)")
+    gra.add_argument("--max-notebooks-per-learner", type=int, default=MAX_NOTEBOOKS_PER_LEARNER,
+                     help="notebooks graded per learner at most; the rest are listed as not "
+                          "graded (default: %(default)s)")
+    gra.add_argument("--learner-timeout", type=float, default=LEARNER_SECONDS,
+                     help="seconds one learner's notebooks may run in all; a notebook that "
+                          "would start later is not run (default: %(default)s)")
     gra.add_argument("--jobs", type=int, default=2,
                      help="submissions graded at the same time (default: %(default)s)")
     gra.add_argument("--solutions", type=Path, default=None,
@@ -95,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         limits = Limits(cell_seconds=args.cell_timeout, total_seconds=args.timeout)
         grade(args.submissions, args.out, seed=args.seed, limits=limits, jobs=args.jobs,
               unsafe=args.unsafe, partial_credit=args.partial_credit,
-              exercises=args.exercises, solutions=args.solutions, log=print)
+              exercises=args.exercises, solutions=args.solutions,
+              max_notebooks=args.max_notebooks_per_learner,
+              learner_seconds=args.learner_timeout, log=print)
     except SandboxUnavailable as error:
         print(f"error: no sandbox to grade in: {error}. Install bubblewrap, or give --unsafe "
               "to grade without a sandbox (only for submissions you trust)", file=sys.stderr)

@@ -15,19 +15,20 @@ all the same.
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
-from course_lib.exercises.calling import one_line
+from course_lib.exercises.calling import NOT_RUN, Outcome, one_line
 from course_lib.exercises.escaping import terminal_text
 from course_lib.exercises.judge import Judge, with_prerequisites
 from course_lib.exercises.spec import Exercise
 from course_lib.exercises.tasks import TASKS
 from course_lib.exercises.wire import encode
-from course_lib.validation import flag, integer
+from course_lib.validation import flag, integer, number
 
 from .copies import solutions_folder
 from .gradebook import checked_exercises, write_grades
@@ -35,6 +36,9 @@ from .jail import Jail
 from .learners import Learner, Submission, discover
 from .results import ExerciseGrade, Graded, LearnerGrade
 from .sandbox import CallRequest, Execution, Limits, execute
+
+MAX_NOTEBOOKS_PER_LEARNER = 10
+LEARNER_SECONDS = 300.0
 
 
 def best_first(graded: list[Graded]) -> list[Graded]:
@@ -47,16 +51,26 @@ class Grader:
     """Grades submissions with one seed, so that every learner meets the same hidden cases."""
 
     def __init__(self, seed: int | None = None, limits: Limits | None = None, jobs: int = 2,
-                 unsafe: bool = False, partial_credit: bool = False):
+                 unsafe: bool = False, partial_credit: bool = False,
+                 max_notebooks: int = MAX_NOTEBOOKS_PER_LEARNER,
+                 learner_seconds: float = LEARNER_SECONDS):
         """``unsafe``: run submissions without the sandbox, as this user, with its files and
         environment; otherwise SandboxUnavailable says why there is no sandbox here.
-        ``partial_credit``: a task earns points × the share of its cases passed."""
+        ``partial_credit``: a task earns points × the share of its cases passed.
+        ``max_notebooks`` and ``learner_seconds`` bound one learner's share of the run: the
+        notebooks graded, and the seconds they may run in all (a notebook that would start
+        past it is not run)."""
         self.seed = secrets.randbelow(2**31) if seed is None else int(seed)
         self.partial_credit = flag(partial_credit, "partial_credit")
         self.limits = limits or Limits()
         self.jobs = integer(jobs, "jobs", low=1)
+        self.max_notebooks = integer(max_notebooks, "max_notebooks", low=1)
+        self.learner_seconds = number(learner_seconds, "learner_seconds", low=0,
+                                      low_inclusive=False)
         self.jail = None if unsafe else Jail.find()
         self._judges: dict[str, Judge] = {}
+        self._spent: dict[str, float] = {}
+        self._lock = threading.Lock()
 
     def judge_for(self, task) -> Judge:
         if task.id not in self._judges:
@@ -70,11 +84,37 @@ class Grader:
                 for task in exercise.tasks]
 
     def run(self, submission: Submission) -> Execution | None:
-        """Run a submission's code (in its own process); None if it cannot be run."""
+        """Run a submission's code (in its own process); None if it cannot be run. Once the
+        learner's notebooks have run for ``learner_seconds`` in all, the rest are not run."""
         if submission.problem is not None:
             return None
-        return execute(list(submission.cells), self.requests(submission.exercise), self.limits,
-                       self.jail)
+        requests = self.requests(submission.exercise)
+        with self._lock:
+            spent = self._spent.get(submission.learner, 0.0)
+        if spent >= self.learner_seconds:
+            why = (f"not run: this learner's notebooks had used up the time one learner may "
+                   f"take ({self.learner_seconds:g} s)")
+            return Execution({r.task_id: [Outcome(NOT_RUN, detail=why)] * len(r.cases)
+                              for r in requests}, notes=[why])
+        execution = execute(list(submission.cells), requests, self.limits, self.jail)
+        with self._lock:
+            self._spent[submission.learner] = (self._spent.get(submission.learner, 0.0)
+                                               + execution.seconds)
+        return execution
+
+    def within_share(self, learner: Learner) -> Learner:
+        """``learner`` with at most ``max_notebooks`` notebooks to grade (originals, by their
+        exercise's file name, first); the others are listed as not graded, saying why."""
+        candidates = learner.candidates
+        if len(candidates) <= self.max_notebooks:
+            return learner
+        kept = sorted(candidates, key=lambda s: (s.path.stem != s.exercise.notebook,
+                                                 s.label))[:self.max_notebooks]
+        why = (f"not graded: only {self.max_notebooks} notebooks per learner are graded "
+               f"(--max-notebooks-per-learner), and this learner handed in {len(candidates)}")
+        return replace(learner, submissions=[
+            s if s in kept or s.exercise is None else replace(s, exercise=None, problem=why)
+            for s in learner.submissions])
 
     def judge(self, submission: Submission, execution: Execution | None) -> Graded:
         graded = Graded(submission, execution=execution, partial_credit=self.partial_credit)
@@ -116,6 +156,7 @@ class Grader:
               log: Callable[[str], None] = lambda line: None) -> list[LearnerGrade]:
         """Grade every learner's candidates, ``jobs`` notebooks at a time, in learner order;
         a learner the grader fails on gets a row with a note saying so."""
+        learners = [self.within_share(learner) for learner in learners]
         for learner in learners:
             for submission in learner.candidates:
                 self.requests(submission.exercise)  # computes the cases before the threads start
@@ -192,7 +233,8 @@ def summary(grades: list[LearnerGrade]) -> list[str]:
     if to_check:
         lines.append("to check (look-alike ids and names, hard links, copies):")
         lines += [f"  {learner}: {note}" for learner, note in to_check]
-    for kind, title in (("timeout", "timeouts"), ("crash", "crashes")):
+    for kind, title in (("timeout", "timeouts"), ("crash", "crashes"),
+                        ("interference", "interfered with the grader")):
         found = [(g, text) for k, g, text in troubles if k == kind]
         lines.append(f"{title}: {len(found) or 'none'}")
         lines += [f"  {g.learner}: {g.submission.label}: {text}" for g, text in found]
@@ -210,12 +252,14 @@ class NotTheFullCourse(RuntimeError):
 def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
           limits: Limits | None = None, jobs: int = 2, unsafe: bool = False,
           partial_credit: bool = False, exercises=None, solutions: Path | None = None,
+          max_notebooks: int = MAX_NOTEBOOKS_PER_LEARNER,
+          learner_seconds: float = LEARNER_SECONDS,
           log: Callable[[str], None] = lambda line: None) -> list[LearnerGrade]:
     """Grade every learner under ``paths`` and write grades.csv and feedback/ into ``out``
     (``unsafe``: without the sandbox, ``partial_credit``: see :class:`Grader`; ``exercises``:
     the ids assigned, which alone count in ``out_of``, see :mod:`.gradebook`; ``solutions``:
     the solution notebooks to compare submissions with, by default the course's, see
-    :func:`.solutions_folder`)."""
+    :func:`.solutions_folder`; ``max_notebooks``, ``learner_seconds``: see :class:`Grader`)."""
     assigned = checked_exercises(exercises)
     without_reference = sorted(task.id for task in TASKS.values() if task.reference is None)
     if without_reference:
@@ -226,7 +270,7 @@ def grade(paths: Iterable[Path], out: Path, *, seed: int | None = None,
             f"{', '.join(without_reference[:3])}{', …' if len(without_reference) > 3 else ''}): "
             "grade with the full course")
     solutions = solutions_folder(solutions)
-    grader = Grader(seed, limits, jobs, unsafe, partial_credit)
+    grader = Grader(seed, limits, jobs, unsafe, partial_credit, max_notebooks, learner_seconds)
     start = time.monotonic()
     grades = grader.grade(discover(paths, solutions), log)
     table = write_grades(grades, out, grader.seed, assigned)

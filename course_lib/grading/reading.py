@@ -13,7 +13,9 @@ import os
 import stat
 from pathlib import Path
 
-MAX_NOTEBOOK_BYTES = 50 * 2**20
+# An exercise notebook with its outputs is a few hundred kilobytes; parsing one costs the grader
+# some twenty times its size in memory.
+MAX_NOTEBOOK_BYTES = 5 * 2**20
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"),
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),

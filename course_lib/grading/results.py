@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from course_lib.exercises.calling import CRASHED, TIMEOUT
 from course_lib.exercises.judge import TaskResult
 from course_lib.exercises.spec import Exercise
 
@@ -68,38 +67,10 @@ class Graded:
 
     @property
     def troubles(self) -> list[tuple[str, str]]:
-        """("timeout" or "crash", what happened) for each time the notebook hung or ended its
-        process: the instructor may want to look at those by hand."""
-        execution = self.execution
-        if execution is None:
-            return []
-        found = []
-        for index, problem in sorted(execution.cell_problems.items()):
-            kind = _trouble_kind(problem)
-            if kind:
-                found.append((kind, f"cell {index + 1} {problem}"))
-        said = set()
-        for task_id, outcomes in execution.outcomes.items():
-            for outcome in outcomes:
-                kind = ({TIMEOUT: "timeout", CRASHED: "crash"}.get(outcome.status)
-                        or _trouble_kind(outcome.detail))
-                if kind:
-                    # "used up its total time limit" stops every task: say it once.
-                    if outcome.detail not in said:
-                        found.append((kind, f"{task_id} {outcome.detail}"))
-                        said.add(outcome.detail)
-                    break
-        found += [("crash", note) for note in execution.notes]
-        return found
-
-
-def _trouble_kind(problem: str) -> str | None:
-    # The sandbox and the runner say what happened in words; a timeout always mentions time.
-    if "did not finish" in problem or "time limit" in problem:
-        return "timeout"
-    if "ended the grading process" in problem:
-        return "crash"
-    return None
+        """("timeout", "crash" or "interference", what happened) for each time the notebook
+        hung, ended its process or broke the grader's rules, as the grader saw it: the
+        instructor may want to look at those by hand."""
+        return [] if self.execution is None else list(self.execution.troubles)
 
 
 @dataclass

@@ -7,11 +7,16 @@ transformer, with shell lines and magics doing nothing), calls the functions,
 and writes one JSON line per finished step to the file descriptor FD:
 
     {"event": "ready"}
-    {"event": "cell", "index": 4, "error": null}           one per code cell run
-    {"event": "case", "task": "ex02.q1", "case": 0, "outcome": {...}, "after": {...}}
+    {"event": "cell", "index": 4, "error": null, "course_code": []}     one per code cell run
+    {"event": "case", "task": "ex02.q1", "case": 0, "outcome": {...}, "after": {...},
+     "course_code": []}
     {"event": "done"}
 
 ``after`` is the arguments as the call left them, for the grader to see what it changed.
+``course_code`` names the modules of the course the step tried to import: the sandbox holds
+none of them (only this runner and what it calls), so the import failed, and the grader
+says so. An answer too large to send (:data:`MAX_ANSWER_BYTES`) is sent as an error of that
+case alone.
 
 Nothing here judges anything, and nothing it sends is trusted: the grader checks every
 line against the steps it expects and compares answers in its own process. The grader
@@ -21,6 +26,7 @@ endless loop into a tidy "did not finish" instead of a killed process.
 
 from __future__ import annotations
 
+import importlib.abc
 import io
 import json
 import os
@@ -38,6 +44,8 @@ from course_lib.exercises.wire import decode, encode_answer
 # %matplotlib …) and shell lines (!ls) do nothing.
 PYTHON_MAGICS = ("time", "timeit", "capture")
 _TRANSFORMER = TransformerManager()
+# Well below the grader's limit on one message (sandbox.MAX_LINE), and far above any answer.
+MAX_ANSWER_BYTES = 256 * 2**10
 
 
 class _TimeUp(BaseException):
@@ -111,6 +119,29 @@ def _make_sender(fd: int):
     return send
 
 
+class CourseCodeRefused(importlib.abc.MetaPathFinder):
+    """Refuses to import any module of the course not already loaded, remembering its name.
+
+    The sandbox holds none of them anyway; this turns Python's "No module named …" into a
+    message that says why, and lets the runner tell the grader what was asked for."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "course_lib" and name not in sys.modules:
+            if name not in self.asked:
+                self.asked.append(name)
+            raise ModuleNotFoundError(f"{name} is the course's own code, which a graded answer "
+                                      "may not use", name=name)
+        return None
+
+    def take(self) -> list[str]:
+        """The modules asked for since the last call."""
+        asked, self.asked = self.asked, []
+        return asked
+
+
 def _on_alarm(signum, frame):
     raise _TimeUp
 
@@ -160,6 +191,22 @@ def run_case(namespace: dict, name: str, kwargs: dict, seconds: float) -> Outcom
         signal.setitimer(signal.ITIMER_REAL, 0)
 
 
+def _case_message(task: str, number: int, outcome: Outcome, kwargs: dict,
+                  course_code: list[str]) -> dict:
+    after = {key: encode_answer(value) for key, value in kwargs.items()}
+    message = {"event": "case", "task": task, "case": number, "outcome": outcome.to_plain(),
+               "after": after, "course_code": course_code}
+    size = len(json.dumps(message))
+    if size > MAX_ANSWER_BYTES:
+        message["outcome"] = Outcome(ERROR, detail=(
+            f"returned an answer too large to grade ({size / 2**20:.1f} MB of data; "
+            f"at most {MAX_ANSWER_BYTES // 2**10} KB)")).to_plain()
+    if len(json.dumps(message)) > MAX_ANSWER_BYTES:
+        # The arguments themselves grew: the grader sees them as changed in place.
+        message["after"] = dict.fromkeys(kwargs, "too large to send")
+    return message
+
+
 def main(argv: list[str]) -> None:
     send = _make_sender(int(argv[1]))
     job = json.loads(sys.stdin.buffer.read())
@@ -170,11 +217,14 @@ def main(argv: list[str]) -> None:
         os.dup2(devnull, fd)
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(""), _Discard(), _Discard()
     signal.signal(signal.SIGALRM, _on_alarm)
+    refused = CourseCodeRefused()
+    sys.meta_path.insert(0, refused)
     send({"event": "ready"})
     namespace = _fresh_namespace()
     for cell in job["cells"]:
         error = run_cell(cell["source"], namespace, seconds)
-        send({"event": "cell", "index": cell["index"], "error": error})
+        send({"event": "cell", "index": cell["index"], "error": error,
+              "course_code": refused.take()})
     for call in job["calls"]:
         # One endless loop is enough: the task's other cases would only each wait it out.
         late = None
@@ -185,9 +235,7 @@ def main(argv: list[str]) -> None:
                 outcome = Outcome(ERROR, detail=f"did not finish within {seconds:g} s "
                                                 "(the time limit)")
                 late = Outcome(ERROR, detail="not run: an earlier case did not finish in time")
-            send({"event": "case", "task": call["task"], "case": number,
-                  "outcome": outcome.to_plain(),
-                  "after": {key: encode_answer(value) for key, value in kwargs.items()}})
+            send(_case_message(call["task"], number, outcome, kwargs, refused.take()))
     send({"event": "done"})
     # Threads or atexit handlers a submission left behind must not keep the process alive.
     os._exit(0)

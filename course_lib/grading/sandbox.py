@@ -1,15 +1,20 @@
 """Running one submission in its own process, with time limits, and collecting plain answers.
 
 The grading process starts ``python -m course_lib.grading.runner`` for the submission,
-inside the sandbox of :mod:`.jail`, sends it the cells and the inputs it chose, and reads
+inside the sandbox of :mod:`.jail` (in a control group of its own where the machine allows
+it, see :mod:`.cgroups`), sends it the cells and the inputs it chose, and reads
 back one JSON line per step. It enforces the limits itself, by the clock: a cell or a
 call that runs past the limit per cell, or a submission past its total limit, has its
 sandbox killed, with every process in it. A cell that hangs or ends the process
 (``os._exit``) is then skipped in a fresh sandbox, so one bad cell costs only what
 depends on it. Whatever arrives is checked against the step the grader expects next; a
 process that sends anything else is stopped and gets no credit for what it had not yet
-answered. Whether a call changed its inputs is decided here too, from the arguments as
-the call left them, against the grader's own copy of what it sent.
+answered; one answer too large to send fails only its own case. Whether a call changed its
+inputs is decided here too, from the arguments as the call left them, against the grader's
+own copy of what it sent (what the function the grader called did to them: a function that
+runs the learner's real code on copies passes, whatever that code does). Timeouts, crashes
+and interference are recorded here as this process saw them, never read from the
+submission's words.
 
 Without a jail (``--unsafe``) the submission runs with the grader's user, environment
 and files, in a scratch folder, and only its process group is killed.
@@ -23,7 +28,6 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,11 +35,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from course_lib import validation
-from course_lib.exercises.calling import CRASHED, NOT_RUN, TIMEOUT, Outcome, changed_in_place
+from course_lib.exercises.calling import (
+    CRASHED,
+    ERROR,
+    NOT_RUN,
+    TIMEOUT,
+    Outcome,
+    changed_in_place,
+)
 from course_lib.exercises.grader_flag import GRADER_ENV
 from course_lib.exercises.wire import decode
 
-from .jail import Jail
+from .jail import MAX_ERRORS, Jail
 from .scratch import scratch_folder
 
 STARTUP_SECONDS = 30.0
@@ -81,6 +92,10 @@ class Execution:
     outcomes: dict[str, list[Outcome]]
     cell_problems: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    troubles: list[tuple[str, str]] = field(default_factory=list)
+    """(kind, what happened): "timeout", "crash" or "interference", each as this process saw
+    it (by its own clock, a process that ended, a message it refused), never read from
+    anything the submission wrote."""
     seconds: float = 0.0
     attempts: int = 0
 
@@ -155,14 +170,16 @@ def _recover(stop, pending, limits, deadline, result, skipped) -> bool:
     if step == DONE:
         return False
     if stop.kind == "timeout" and time.monotonic() >= deadline:
-        _fill(result, pending, f"not run: the notebook used up its total time limit "
-                               f"({limits.total_seconds:g} s)")
+        total = f"used up its total time limit ({limits.total_seconds:g} s)"
+        _fill(result, pending, f"not run: the notebook {total}")
+        result.troubles.append(("timeout", f"the notebook {total}"))
         if step and step[0] == "cell":
             result.cell_problems.setdefault(step[1], "was still running when the total time "
                                                      "limit ran out")
         return False
     if stop.kind == "violation":
         result.notes.append(f"The notebook interfered with the grader: it {stop.why}.")
+        result.troubles.append(("interference", f"it {stop.why}"))
         _fill(result, pending, "not graded: the notebook interfered with the grader")
         return False
     if step is None:
@@ -172,11 +189,14 @@ def _recover(stop, pending, limits, deadline, result, skipped) -> bool:
     what = (f"did not finish within {limits.cell_seconds:g} s (the time limit)"
             if stop.kind == "timeout" else "ended the grading process (os._exit, a crash, "
                                            "or the memory limit)")
+    kind = "timeout" if stop.kind == "timeout" else "crash"
     if step[0] == "cell":
         result.cell_problems[step[1]] = what
+        result.troubles.append((kind, f"cell {step[1] + 1} {what}"))
         skipped.add(step[1])
         return True
     _, task_id, number = step
+    result.troubles.append((kind, f"{task_id} {what}"))
     outcomes = result.outcomes[task_id]
     outcomes[number] = Outcome(TIMEOUT if stop.kind == "timeout" else CRASHED, detail=what)
     for later in range(number + 1, len(outcomes)):
@@ -216,31 +236,34 @@ def _attempt(todo, pending, limits, deadline, result, jail) -> None:
     sent = {(c.task_id, number): case for c in pending for number, case in enumerate(c.cases)}
     read_end, write_end = os.pipe()
     start = _start_jailed if jail is not None else _start_unsafe
-    with tempfile.TemporaryFile() as errors:
-        try:
-            with start(jail, write_end, errors) as process:
-                os.close(write_end)
-                write_end = None
-                _talk(process, job, steps, _Lines(read_end), limits, deadline, result, errors,
-                      sent)
-        finally:
-            os.close(read_end)
-            if write_end is not None:
-                os.close(write_end)
+    try:
+        with start(jail, write_end, limits) as process:
+            os.close(write_end)
+            write_end = None
+            _talk(process, job, steps, _Lines(read_end), limits, deadline, result, sent)
+    finally:
+        os.close(read_end)
+        if write_end is not None:
+            os.close(write_end)
 
 
 RUNNER = [sys.executable, "-m", "course_lib.grading.runner"]
 
 
 @contextmanager
-def _start_jailed(jail: Jail, write_end: int, errors) -> Iterator[subprocess.Popen]:
-    info_read, info_write = os.pipe()
-    with jail.user() as uid:
+def _start_jailed(jail: Jail, write_end: int, limits: Limits) -> Iterator[subprocess.Popen]:
+    group = None
+    if jail.cgroups is not None:
         try:
-            process = subprocess.Popen(
-                jail.command([*RUNNER, str(write_end)], uid, info_fd=info_write),
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors,
-                pass_fds=(write_end, info_write))
+            # The runner's own processes, and bubblewrap's two.
+            group = jail.cgroups.make(limits.memory_bytes, PROCESSES + 2)
+        except OSError as error:
+            raise _Stop("crashed", f"no control group for the submission: {error}") from None
+    info_read, info_write = os.pipe()
+    try:
+        try:
+            process = jail.start([*RUNNER, str(write_end)], info_fd=info_write,
+                                 pass_fds=(write_end,), stdin=subprocess.PIPE, cgroup=group)
         except OSError as error:
             os.close(info_read)
             raise _Stop("crashed", f"bubblewrap did not start: {error}") from None
@@ -251,6 +274,9 @@ def _start_jailed(jail: Jail, write_end: int, errors) -> Iterator[subprocess.Pop
             yield process
         finally:
             _kill_sandbox(process, first)
+    finally:
+        if group is not None:
+            group.remove()
 
 
 def _first_process(info_read: int) -> int | None:
@@ -285,15 +311,17 @@ def _kill_sandbox(process: subprocess.Popen, first: int | None) -> None:
         finally:
             os.close(first)
     process.wait()
+    process.stderr.close()
 
 
 @contextmanager
-def _start_unsafe(jail: None, write_end: int, errors) -> Iterator[subprocess.Popen]:
+def _start_unsafe(jail: None, write_end: int, limits: Limits) -> Iterator[subprocess.Popen]:
     with scratch_folder() as scratch:
         try:
             process = subprocess.Popen(
                 [*RUNNER, str(write_end)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                stderr=errors, pass_fds=(write_end,), cwd=scratch, env=_unsafe_environment(),
+                stderr=subprocess.PIPE, pass_fds=(write_end,), cwd=scratch,
+                env=_unsafe_environment(),
                 start_new_session=True)
         except OSError as error:
             raise _Stop("crashed", f"Python did not start: {error}") from None
@@ -303,7 +331,7 @@ def _start_unsafe(jail: None, write_end: int, errors) -> Iterator[subprocess.Pop
             _kill_group(process)
 
 
-def _talk(process, job, steps, lines, limits, deadline, result, errors, sent) -> None:
+def _talk(process, job, steps, lines, limits, deadline, result, sent) -> None:
     step = None
     try:
         try:
@@ -313,17 +341,36 @@ def _talk(process, job, steps, lines, limits, deadline, result, errors, sent) ->
             raise _Stop("crashed") from None
         _expect(lines.next(min(deadline, time.monotonic() + STARTUP_SECONDS)), {"event": "ready"})
         for step in steps:
-            step_deadline = time.monotonic() + limits.cell_seconds + GRACE_SECONDS
-            message = lines.next(min(deadline, step_deadline))
+            began = time.monotonic()
+            message = lines.next(min(deadline, began + limits.cell_seconds + GRACE_SECONDS))
             _take(message, step, result, sent)
+            if time.monotonic() - began >= limits.cell_seconds / 2:
+                # The runner's own alarm stopped it, or it would have soon: a timeout by the
+                # grader's clock (messages queued in the pipe make that clock read short, never
+                # by half the limit; an error raised at once is never taken for one).
+                what = f"did not finish within {limits.cell_seconds:g} s (the time limit)"
+                result.troubles.append(("timeout", f"cell {step[1] + 1} {what}"
+                                        if step[0] == "cell" else f"{step[1]} {what}"))
         step = DONE
         _expect(lines.next(min(deadline, time.monotonic() + GRACE_SECONDS)), {"event": "done"})
     except _Stop as stop:
         stop.step = step
         if step is None and stop.kind == "crashed":
-            errors.seek(0)
-            stop.why = errors.read()[-500:].decode("utf-8", "replace").strip()
+            stop.why = _last_words(process.stderr)
         raise
+
+
+def _last_words(pipe) -> str:
+    """The end of what a process that failed to start wrote to stderr, read for a moment and
+    at most :data:`MAX_ERRORS` of it: nothing it sends can make the grader wait or hoard."""
+    data, deadline = b"", time.monotonic() + GRACE_SECONDS
+    while len(data) < MAX_ERRORS:
+        ready, _, _ = select.select([pipe], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(pipe.fileno(), 65536) if ready else b""
+        if not chunk:
+            break
+        data += chunk
+    return data[-500:].decode("utf-8", "replace").strip()
 
 
 def _expect(line: bytes, wanted: dict) -> None:
@@ -342,19 +389,31 @@ def _take(line: bytes, step, result, sent) -> None:
     message = _parse(line)
     if not isinstance(message, dict):
         raise _Stop("violation", "sent a message the grader did not expect")
+    course_code = message.get("course_code")
+    if not (isinstance(course_code, list) and len(course_code) <= 20
+            and all(isinstance(name, str) for name in course_code)):
+        raise _Stop("violation", "sent a message the grader did not expect")
+    used = (f"{', '.join(name[:100] for name in course_code)}, the course's own code, which a "
+            "graded answer may not use") if course_code else None
     if step[0] == "cell":
         error = message.get("error")
-        if (set(message) != {"event", "index", "error"} or message["event"] != "cell"
-                or message["index"] != step[1] or not (error is None or isinstance(error, str))):
+        if (set(message) != {"event", "index", "error", "course_code"}
+                or message["event"] != "cell" or message["index"] != step[1]
+                or not (error is None or isinstance(error, str))):
             raise _Stop("violation", "sent a message the grader did not expect")
-        if error is not None:
+        if used:
+            result.cell_problems[step[1]] = f"imports {used}"
+        elif error is not None:
             result.cell_problems[step[1]] = error[:300]
         return
     _, task_id, number = step
-    if (set(message) != {"event", "task", "case", "outcome", "after"}
+    if (set(message) != {"event", "task", "case", "outcome", "after", "course_code"}
             or message["event"] != "case" or message["task"] != task_id
             or message["case"] != number):
         raise _Stop("violation", "sent a message the grader did not expect")
+    if used:
+        # Whatever it answered after the import failed is not the learner's own work alone.
+        message["outcome"] = Outcome(ERROR, detail=f"calls {used}").to_plain()
     try:
         outcome = Outcome.from_plain(message["outcome"])
     except ValueError as error:
@@ -376,3 +435,4 @@ def _kill_group(process: subprocess.Popen) -> None:
     except (ProcessLookupError, PermissionError):
         pass
     process.wait()
+    process.stderr.close()

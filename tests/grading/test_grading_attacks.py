@@ -14,7 +14,6 @@ import io
 import os
 import socket
 import stat
-import subprocess
 import threading
 import time
 from contextlib import redirect_stderr, redirect_stdout
@@ -424,11 +423,10 @@ def test_a_bubblewrap_that_cannot_make_a_sandbox_is_refused_with_its_reason(monk
 def test_the_unprivileged_user_namespace_sandbox_grades_too(tmp_path):
     # What an instructor's own account gets; as root the grader uses setpriv instead.
     from course_lib.grading.grader import Grader
-    from course_lib.grading.jail import Jail, code_views, submission_environment
     from course_lib.grading.learners import discover
 
     grader = Grader(seed=5, limits=FAST)
-    grader.jail = Jail(grader.jail.bwrap, None, code_views(), submission_environment())
+    grader.jail.setpriv = None
     grader.jail.probe()
     path = write_notebook(tmp_path / "ida.ipynb", ex02_cells(before=[
         "import os\nassert os.environ.get('HOME') == '/tmp' and not os.path.exists("
@@ -510,14 +508,10 @@ def test_a_course_that_lives_under_tmp_is_still_seen_inside_the_sandbox(tmp_path
         module.parent.chmod(0o755)
         jail = Jail.find()
         jail.views = (*jail.views, str(module.parent))
-        with jail.user() as uid:
-            done = subprocess.run(jail.command([sys.executable, str(module)], uid),
-                                  capture_output=True, text=True, timeout=60)
+        done = jail.run([sys.executable, str(module)], 60)
         assert done.returncode == 0, done.stderr
-        assert done.stdout.strip() == f"seen from {module}"
+        assert done.stdout.decode().strip() == f"seen from {module}"
         # Its own /tmp is still private: the folder beside the course is not there.
-        with jail.user() as uid:
-            done = subprocess.run(jail.command([sys.executable, "-c",
-                                                f"import os; print(os.listdir({under_tmp!r}))"],
-                                               uid), capture_output=True, text=True, timeout=60)
-        assert done.stdout.strip() == "['course']"
+        done = jail.run([sys.executable, "-c", f"import os; print(os.listdir({under_tmp!r}))"],
+                        60)
+        assert done.stdout.decode().strip() == "['course']"

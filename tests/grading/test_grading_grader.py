@@ -339,16 +339,20 @@ def test_notes_and_the_summary_name_every_timeout_and_crash(hostile_run):
     rows = {row["learner"]: row for row in csv.DictReader((out / "grades.csv").open())}
     for learner in ("loops", "stubborn_loop", "cell_loops"):
         assert "timeout: " in rows[learner]["notes"], learner
-    for learner in ("hard_exit", "exit_in_function", "forged"):
+    for learner in ("hard_exit", "exit_in_function"):
         assert "crash: " in rows[learner]["notes"], learner
+    assert "interference: " in rows["forged"]["notes"]
     assert "timeout" not in rows["good"]["notes"] and "crash" not in rows["good"]["notes"]
     lines = summary(list(by_learner.values()))
     timeouts = lines.index(next(line for line in lines if line.startswith("timeouts: ")))
     crashes = lines.index(next(line for line in lines if line.startswith("crashes: ")))
+    interfered = lines.index(next(line for line in lines
+                                  if line.startswith("interfered with the grader: ")))
     timed_out = {line.split(":")[0].strip() for line in lines[timeouts + 1:crashes]}
-    crashed = {line.split(":")[0].strip() for line in lines[crashes + 1:]}
+    crashed = {line.split(":")[0].strip() for line in lines[crashes + 1:interfered]}
     assert {"loops", "stubborn_loop", "cell_loops"} <= timed_out
-    assert {"hard_exit", "exit_in_function", "forged"} <= crashed
+    assert {"hard_exit", "exit_in_function"} <= crashed
+    assert "forged" in {line.split(":")[0].strip() for line in lines[interfered + 1:]}
     assert "good" not in timed_out | crashed
 
 
