@@ -5,7 +5,8 @@ grades submissions into grades.csv and feedback per learner; ``export`` and ``re
 them to an LMS and back to the learners. What is here: finding who handed in what
 (``learners``, ``reading``, with ``identity`` for look-alike ids and ``copies`` for hard
 links and identical notebooks), running a submission in a sandbox (``sandbox``, ``jail``,
-``scratch``, ``runner``), grading it (``grader``, with the result types in ``results``),
+``seccomp``, ``cgroups``, ``scratch``, ``runner``, with ``stand_ins`` for the course's
+packages inside it), grading it (``grader``, with the result types in ``results``),
 writing the grades and feedback (``gradebook``, ``outputs``), exporting and returning them
 (``exports``, ``returning``) and releasing notebooks and the learner edition (``release``).
 The exercises themselves and the learner's ``check``, ``hint`` and ``score`` are

@@ -61,9 +61,12 @@ class Graded:
         execution = self.execution
         if execution is None:
             return []
+        # The grader records the cells it stopped as troubles when it stops them.
+        stopped = {text.split(" ", 2)[1] for _, text in execution.troubles
+                   if text.startswith("cell ")}
         return [f"cell {index + 1} {problem}"
                 for index, problem in sorted(execution.cell_problems.items())
-                if not _trouble_kind(problem)]
+                if str(index + 1) not in stopped]
 
     @property
     def troubles(self) -> list[tuple[str, str]]:
