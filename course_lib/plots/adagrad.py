@@ -35,13 +35,20 @@ def effective_rates(problem: Problem, run: Trajectory, learning_rate: float,
     return learning_rate / np.sqrt(accumulated + epsilon)
 
 
-def heading_error(run: Trajectory, target) -> float:
-    """The angle in degrees between the first step of ``run`` and the line to ``target``."""
+def heading_error(run: Trajectory, target) -> float | None:
+    """The angle in degrees between the first step of ``run`` and the line to ``target``.
+
+    None when there is no angle to measure: the run starts on ``target``, or its first step
+    is zero (a zero gradient, as at the minimum itself).
+    """
     if len(run.path) < 2:
         raise ValueError(f"run must have at least 2 points to have a heading, got {len(run.path)}")
     step = run.path[1] - run.path[0]
     aim = np.asarray(target, dtype=np.float64) - run.path[0]
-    cosine = step @ aim / (np.linalg.norm(step) * np.linalg.norm(aim))
+    lengths = np.linalg.norm(step) * np.linalg.norm(aim)
+    if lengths == 0:
+        return None
+    cosine = step @ aim / lengths
     return math.degrees(math.acos(float(np.clip(cosine, -1.0, 1.0))))
 
 

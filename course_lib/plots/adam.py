@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
+from course_lib.optimizers.moving_average import moving_average
 from course_lib.plots.rmsprop import replay
 from course_lib.validation import finite_array, integer
 
@@ -29,9 +30,11 @@ class AdamWithoutCorrection(optimizers.Adam):
     No library offers this; it is Adam with 1 − β₁ᵗ and 1 − β₂ᵗ replaced by 1.
     """
 
-    def _coefficients(self, learning_rate, step):
-        return {**super()._coefficients(learning_rate, step),
-                "corrected_learning_rate": learning_rate}
+    def _update(self, g, theta, slots, learning_rate, t):
+        m, s = slots["m"], slots["s"]
+        moving_average(m, g, self.beta_1)               # m ← β₁ m + (1 − β₁) g
+        moving_average(s, g * g, self.beta_2)           # s ← β₂ s + (1 − β₂) g ⊗ g
+        theta -= learning_rate * (m / (np.sqrt(s) + self.epsilon))
 
 
 def steady_steps(optimizer, steps: int, gradient: float = 1.0) -> np.ndarray:

@@ -52,6 +52,17 @@ def _adagrad_run(condition_number: float, turned: bool, learning_rate: float,
                                 optimizer.epsilon)
 
 
+def _aim_text(runs: dict[str, Trajectory], problem: Bowl) -> str:
+    """How far each first step points off the line to the minimum, or why there is no angle."""
+    aim = {label: heading_error(run, problem.minimum) for label, run in runs.items()}
+    if all(angle is None for angle in aim.values()):
+        return ("the paths start at the minimum, where the gradient is zero: no step is taken, "
+                "so there is no direction to measure")
+    return "first step off the straight line to the minimum: " + ", ".join(
+        f"{label} " + ("none (no step)" if angle is None else f"{angle:.0f}°")
+        for label, angle in aim.items())
+
+
 class AdagradExplorer(Explorer):
     """η, κ and a turn of the bowl: GD and AdaGrad paths, losses, and AdaGrad's two rates."""
 
@@ -124,10 +135,8 @@ class AdagradExplorer(Explorer):
                   for label, run in runs.items() if run.diverged]
         if failed:
             return Status("; ".join(failed) + ": lower η", warning=True)
-        aim = {label: heading_error(run, problem.minimum) for label, run in runs.items()}
         return Status(
-            f"first step off the straight line to the minimum: GD {aim['GD']:.0f}°, "
-            f"AdaGrad {aim['AdaGrad']:.0f}°.   After {STEPS} steps: loss GD {gd.final_loss:.2g}, "
+            f"{_aim_text(runs, problem)}.   After {STEPS} steps: loss GD {gd.final_loss:.2g}, "
             f"AdaGrad {adagrad.final_loss:.2g}; AdaGrad's rates are now "
             f"θ₁ {rates[-1, 0]:.2g} and θ₂ {rates[-1, 1]:.2g}")
 

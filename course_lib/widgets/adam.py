@@ -30,6 +30,20 @@ UNCORRECTED_COLOR = "#ff9896"
 """A paler red than Adam's: the same method, one piece left out."""
 
 
+LOSS_CEILING = 1e3
+"""The loss panel's top. A run whose loss climbs past it has blown up out of the picture, even
+when its numbers stay finite (at β₂ = 0 Adam's step is η · m/|g|, about η whatever the
+slope, and it can walk a hundred units away): the explorer calls that diverged."""
+
+
+def blew_up_at(run: Trajectory) -> int | None:
+    """The first step at which ``run`` overflowed or its loss passed ``LOSS_CEILING`` (None: never)."""
+    above = np.flatnonzero(run.losses > LOSS_CEILING)
+    if above.size:
+        return int(above[0]) if run.diverged_at is None else min(int(above[0]), run.diverged_at)
+    return run.diverged_at
+
+
 def _key(value: float) -> float:
     """Slider values rounded, so a value reached twice hits the cache."""
     return float(f"{value:.10g}")
@@ -121,12 +135,23 @@ class AdamExplorer(Explorer):
         first = (f"step 1: {steady[True][0]:.3g} η with the correction, {without[0]:.3g} η "
                  f"without; without it the step is furthest off at step {peak + 1} "
                  f"({without[peak]:.3g} η)")
-        failed = [f"{self.LABELS[corrected]} diverged at step {run.diverged_at}"
-                  for corrected, run in runs.items() if run.diverged]
+        blown = {corrected: blew_up_at(run) for corrected, run in runs.items()}
+        failed = [f"{self.LABELS[corrected]} diverged at step {step} (loss "
+                  f"{_loss_words(runs[corrected], step)})"
+                  for corrected, step in blown.items() if step is not None]
         if failed:
-            return Status(f"{'; '.join(failed)}: lower η.   {first}", warning=True)
+            advice = ("raise β₂: with so short a memory s holds only the last few g², and "
+                      "the step stays about η however gentle the slope" if beta_2 < 0.5
+                      else "lower η")
+            return Status(f"{'; '.join(failed)}: {advice}.   {first}", warning=True)
         return Status(f"{first}.   Loss after {STEPS} steps: with {runs[True].final_loss:.2g}, "
                       f"without {runs[False].final_loss:.2g}")
+
+
+def _loss_words(run: Trajectory, step: int) -> str:
+    if step >= len(run.losses) or not np.isfinite(run.losses[step]):
+        return "overflowed"
+    return f"{run.losses[step]:.2g} at that step, {np.max(run.losses):.2g} at its worst"
 
 
 @register("adam")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from course_lib import optimizers
+from course_lib.plots.counting import counted
 from course_lib.problems import Bowl, trajectory
 from course_lib.problems.rates import gradient_descent_limit
 from course_lib.widgets import controls
@@ -49,7 +50,7 @@ class ValleyExplorer(Explorer):
             return Status(f"diverged at step {run.diverged_at}: η = {learning_rate:.3g} is above "
                           f"2/κ = {limit:.3g}, so the steep direction overshoots more each step",
                           warning=True)
-        return Status(f"loss after {steps} steps: {run.final_loss:.3g}   "
+        return Status(f"loss after {counted(steps, 'step')}: {run.final_loss:.3g}   "
                       f"(stable while η < 2/κ = {limit:.3g}; the flat direction then shrinks "
                       f"by 1 − η = {1 - learning_rate:.3g} per step)")
 

@@ -22,6 +22,7 @@ from course_lib.experiments.surface_race import (
     race_from,
 )
 from course_lib.plots.colors import COLORS
+from course_lib.plots.counting import counted
 from course_lib.validation import choice
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
@@ -105,10 +106,11 @@ class RaceExplorer(Explorer):
             crashes = ", ".join(f"{name} at step {runs[name].diverged_at} "
                                 f"(η {factor * rates[name]:.2g})" for name in failed)
             return Status(f"diverged at ×{factor:.3g} the range-test rate: {crashes}; ✕ marks "
-                          f"where it left. Loss after {steps} steps: {ranking or 'none left'}",
+                          f"where it left. Loss after {counted(steps, 'step')}: "
+                          f"{ranking or 'none left'}",
                           warning=True)
-        return Status(f"×{factor:.3g} the range-test rate. Loss after {steps} steps, best first: "
-                      f"{ranking}")
+        return Status(f"×{factor:.3g} the range-test rate. Loss after "
+                      f"{counted(steps, 'step')}, best first: {ranking}")
 
 
 @register("race")

@@ -10,6 +10,7 @@ from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.colors import COLORS
+from course_lib.plots.counting import counted
 from course_lib.plots.rmsprop import GRADIENT_COLOR, relative_steps, scale_drop, window
 from course_lib.problems import Beale, Trajectory, trajectory
 from course_lib.widgets import controls
@@ -67,6 +68,35 @@ def recovery(relative: np.ndarray) -> int | None:
     """Steps after the drop until the step is back above ``RECOVERED`` × η (None: not in view)."""
     back = np.flatnonzero(relative[DROP_AT:] >= RECOVERED)
     return int(back[0]) + 1 if back.size else None
+
+
+def _window_steps(span: float) -> str:
+    """1/(1 − ρ) in steps: three digits, and whole steps once it is in the hundreds."""
+    return counted(round(span) if span >= 100 else float(f"{span:.3g}"), "step")
+
+
+def _memory_text(relative: np.ndarray, span: float) -> str:
+    """What the tenfold drop does to RMSProp's step, in words, for the status line.
+
+    A step that is still above ``RECOVERED`` × η right after the drop never fell: either
+    the window forgets at once (ρ near 0), or it is longer than the steps before the drop,
+    so the average of g² had not filled up and the step was already far above η.
+    """
+    window_words = f"window {_window_steps(span)}"
+    if relative[DROP_AT] >= RECOVERED:
+        if span > DROP_AT:
+            return (f"RMSProp's step never falls below {RECOVERED:g} η after the drop: its "
+                    f"{window_words} is longer than the {DROP_AT} steps before it, so its "
+                    f"average of g² had not filled up (the step was {relative[DROP_AT - 1]:.3g} η "
+                    "just before the drop)")
+        return (f"RMSProp's step never falls below {RECOVERED:g} η after the drop: its "
+                f"{window_words} forgets the old gradients at once")
+    back = recovery(relative)
+    if back is None:
+        return (f"RMSProp's step is not back above {RECOVERED:g} η within "
+                f"{MEMORY_STEPS - DROP_AT} steps of the drop ({window_words})")
+    return (f"after the drop RMSProp's step is back above {RECOVERED:g} η in "
+            f"{counted(back, 'step')} ({window_words})")
 
 
 class RmspropExplorer(Explorer):
@@ -129,7 +159,7 @@ class RmspropExplorer(Explorer):
         self.memory.set_data(np.arange(1, MEMORY_STEPS + 1), relative)
         span = window(rho)
         self.window.set_width(span)
-        self.window_text.set_text(f"window 1/(1 − ρ) = {span:.3g} steps")
+        self.window_text.set_text(f"window 1/(1 − ρ) = {_window_steps(span)}")
 
         start = self.landscape.start.picked
         runs = {"AdaGrad": _adagrad_run(learning_rate, start),
@@ -138,13 +168,8 @@ class RmspropExplorer(Explorer):
             self.paths[label].show(run)
             self.losses.show(label, run.losses)
 
-        back = recovery(relative)
-        memory = (f"after the drop RMSProp's step is back above {RECOVERED:g} η in {back} steps"
-                  if back is not None else
-                  f"RMSProp's step is not back above {RECOVERED:g} η within "
-                  f"{MEMORY_STEPS - DROP_AT} steps")
-        memory += (f" (window {span:.3g}); AdaGrad's stays at "
-                   f"{_adagrad_memory()[-1]:.2g} η")
+        memory = _memory_text(relative, span) + (f"; AdaGrad's stays at "
+                                                 f"{_adagrad_memory()[-1]:.2g} η")
         failed = [f"{label} diverged at step {run.diverged_at}"
                   for label, run in runs.items() if run.diverged]
         if failed:
