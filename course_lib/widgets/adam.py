@@ -37,7 +37,7 @@ slope, and it can walk a hundred units away): the explorer calls that diverged."
 
 
 def blew_up_at(run: Trajectory) -> int | None:
-    """The first step at which ``run`` overflowed or its loss passed ``LOSS_CEILING`` (None: never)."""
+    """The first step at which ``run`` overflowed or passed ``LOSS_CEILING`` (None: never)."""
     above = np.flatnonzero(run.losses > LOSS_CEILING)
     if above.size:
         return int(above[0]) if run.diverged_at is None else min(int(above[0]), run.diverged_at)
