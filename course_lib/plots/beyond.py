@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers, schedules
+from course_lib.plots.counting import counted
 
 BUSY, QUIET = 10.0, 0.1
 """The noise scales σ of the two groups of weights."""
@@ -169,7 +170,7 @@ def warmup(learning_rate: float = 0.01, warmup_steps: int = 20) -> Figure:
     early.plot(k, adam_step_sizes(learning_rate)[:shown] / learning_rate, "o-", markersize=3,
                color="#7f7f7f", label="constant η")
     early.plot(k, adam_step_sizes(schedule)[:shown] / learning_rate, "o-", markersize=3,
-               color="#d62728", label=f"warmup over {warmup_steps} steps")
+               color="#d62728", label=f"warmup over {counted(warmup_steps, 'step')}")
     early.axhline(np.sqrt(2 / np.pi) * np.sqrt(0.1 / 1.9), color="k", linestyle=":",
                   linewidth=1, label="steady state ≈ 0.18")
     early.set_xlabel("step")

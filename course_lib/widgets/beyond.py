@@ -7,6 +7,7 @@ from functools import lru_cache
 import numpy as np
 
 from course_lib.plots import beyond
+from course_lib.plots.counting import counted
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
@@ -91,12 +92,14 @@ class BeyondExplorer(Explorer):
         self.steps.set_data(self.step_axis, adam_steps)
 
         end = beyond.STEPS
+        largest = int(np.argmax(adam_steps))
         return Status(
             f"after {end} steps the weights keep, of their start: AdamW busy "
             f"{decoupled.busy[-1]:.2f}, quiet {decoupled.quiet[-1]:.2f} (pure decay "
             f"(1 − ηλ)^{end} = {pure[-1]:.2f}); Adam + L2 busy {with_l2.busy[-1]:.2f}, quiet "
-            f"{with_l2.quiet[-1]:.2f}. Adam's first step: {adam_steps[0]:.2f} η with "
-            f"{int(warmup_steps)} warmup steps (1.00 η without)")
+            f"{with_l2.quiet[-1]:.2f}. With {counted(int(warmup_steps), 'warmup step')}, "
+            f"Adam's largest mean step is {adam_steps[largest]:.2f} η, at step {largest + 1} "
+            f"(without warmup: {warmup_curves(0)[1][0]:.2f} η, at step 1)")
 
 
 @register("beyond")
