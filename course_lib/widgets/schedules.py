@@ -46,7 +46,7 @@ class ScheduleExplorer(Explorer):
     line collection per panel: two artists per panel instead of seven keep a move fast.
     """
 
-    def __init__(self, highlight="exponential", initial_learning_rate=0.0316, decay_epochs=8,
+    def __init__(self, highlight="exponential", initial_learning_rate=0.03, decay_epochs=8,
                  power=1.0, patience=3):
         self.cache = load_cache()
         live = LiveFigure(figsize=(12.0, 4.0), ncols=2)
@@ -83,9 +83,7 @@ class ScheduleExplorer(Explorer):
         super().__init__(
             {
                 "highlight": controls.dropdown("highlight", SCHEDULE_NAMES, highlight),
-                "initial_learning_rate": controls.log_slider(
-                    "initial rate η₀", initial_learning_rate, INITIAL_RATES[0], INITIAL_RATES[-1],
-                    steps_per_decade=2),
+                "initial_learning_rate": _initial_rate_slider(initial_learning_rate),
                 "decay_epochs": _decay_slider(decay_epochs),
                 "power": controls.linear_slider("power c", power, POWERS[0], POWERS[-1], 0.5),
                 "patience": controls.int_slider("patience (performance)", patience,
@@ -142,6 +140,20 @@ class ScheduleExplorer(Explorer):
             return np.asarray(x), np.asarray(y)
         segment = self.others[panel].get_segments()[self._order.index(name)]
         return segment[:, 0], segment[:, 1]
+
+
+def _initial_rate_slider(value: float) -> widgets.SelectionSlider:
+    """η₀ on the cache's half-decade grid, 0.0032 … 1: every stop is a trained run.
+
+    A finer slider would show, between two grid values, a run trained at neither while its
+    readout named a third rate; so one arrow press moves to the next run there is, and the
+    readout names the η₀ that run was trained with. ``value`` is taken to the nearest stop.
+    """
+    return widgets.SelectionSlider(
+        options=[(f"{rate:.2g}", rate) for rate in INITIAL_RATES],
+        value=nearest(value, INITIAL_RATES, log=True), description="initial rate η₀",
+        continuous_update=True, style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto"))
 
 
 def _decay_slider(value: float) -> widgets.FloatLogSlider:
