@@ -14,13 +14,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
+from course_lib.plots.colors import LOOKS, OKABE_ITO
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, Problem, Trajectory, trajectory
 from course_lib.validation import finite_array, integer
 
-GD_COLOR, ADAGRAD_COLOR = "#4c4c4c", "#2ca02c"
-COORDINATE_COLORS = ("#1f77b4", "#d62728")
-"""θ₁ in blue and θ₂ in red, as in lesson 1's per-coordinate pictures."""
+GD_COLOR, ADAGRAD_COLOR = LOOKS["SGD"].color, LOOKS["Adagrad"].color
+COORDINATE_COLORS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
+COORDINATE_DASHES = ("-", "--")
+"""θ₁ in blue and solid, θ₂ in vermillion and dashed, as in lesson 1's per-coordinate pictures."""
 
 
 def effective_rates(problem: Problem, run: Trajectory, learning_rate: float,

@@ -14,11 +14,15 @@ from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.optimizers.moving_average import moving_average
+from course_lib.plots.colors import LOOKS, OKABE_ITO, Look
 from course_lib.plots.rmsprop import replay
 from course_lib.validation import finite_array, integer
 
-ADAM_COLOR = "#d62728"
-PLACEMENT_COLORS = {"Keras": "#d62728", "PyTorch": "#1f77b4", "book": "#7f7f7f"}
+ADAM_COLOR = LOOKS["Adam"].color
+UNCORRECTED_LOOK = Look("#F4A582", ":", "x")
+"""Adam without the correction: a paler vermillion, dotted, with crosses, never colour alone."""
+PLACEMENT_COLORS = {"Keras": LOOKS["Adam"].color, "PyTorch": OKABE_ITO["blue"],
+                    "book": "#7f7f7f"}
 
 
 class AdamWithoutCorrection(optimizers.Adam):

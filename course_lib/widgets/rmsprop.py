@@ -9,13 +9,15 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
-from course_lib.plots.colors import COLORS
+from course_lib.plots.colors import COLORS, LOOKS
 from course_lib.plots.counting import counted
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.plots.rmsprop import GRADIENT_COLOR, relative_steps, scale_drop, window
 from course_lib.problems import Beale, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
+from course_lib.widgets.landscapes import PathKey, dress_runs
 from course_lib.widgets.panels import LandscapePanel, LossPanel
 
 STEPS = 150
@@ -126,20 +128,21 @@ class RmspropExplorer(Explorer):
         self.window = Rectangle((DROP_AT, 0), 1, 1, transform=memory_ax.get_xaxis_transform(),
                                 color=COLORS["RMSprop"], alpha=0.2, linewidth=0)
         memory_ax.add_patch(self.window)
-        self.window_text = memory_ax.text(DROP_AT + 4, 4e-3, "", fontsize=8, va="bottom")
-        memory_ax.legend(loc="upper right", fontsize=8)
+        self.window_text = memory_ax.text(DROP_AT + 4, 4e-3, "", fontsize=9, va="bottom")
+        memory_ax.legend(loc="upper right", fontsize=LEGEND_FONTSIZE)
         live.animate(self.memory, self.window, self.window_text)
 
         self.landscape = LandscapePanel(live, landscape_ax, PROBLEM, bounds=WINDOW)
         # AdaGrad's short path is drawn last, on top of the start of RMSProp's.
-        self.paths = {label: self.landscape.add_path(label, COLORS[color])
-                      for label, color in (("RMSProp", "RMSprop"), ("AdaGrad", "Adagrad"))}
+        self.paths = {label: self.landscape.add_path(label) for label in ("RMSProp", "AdaGrad")}
         landscape_ax.set_title("paths on Beale's function")
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e3)
-        self.losses.add_curve("AdaGrad", COLORS["Adagrad"])
-        self.losses.add_curve("RMSProp", COLORS["RMSprop"])
-        loss_ax.legend(loc="lower left", fontsize=8)
+        self.losses.add_curve("AdaGrad")
+        self.losses.add_curve("RMSProp")
+        dress_runs(self.paths, self.losses, {"RMSProp": LOOKS["RMSprop"],
+                                             "AdaGrad": LOOKS["Adagrad"]})
+        self.key = PathKey(live, list(self.paths.values()))
         loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.set_title("loss per step")
         super().__init__(

@@ -30,6 +30,7 @@ from course_lib.experiments.schedule_sweep import (
     load_cache,
     nearest,
 )
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
@@ -199,7 +200,7 @@ class OneCycleExplorer(Explorer):
         momentum_ax.set_title("momentum: the mirror image")
         (self.relative,) = relative_ax.plot([], [], color="#8c564b", linewidth=2)
         (self.floor,) = relative_ax.plot([], [], ":", color="#555", label="η₀ / η₁")
-        relative_ax.legend(loc="upper right", fontsize=8)
+        relative_ax.legend(loc="upper right", fontsize=LEGEND_FONTSIZE)
         (self.absolute,) = log_ax.plot([], [], color="#8c564b", linewidth=2)
         (self.momentum,) = momentum_ax.plot([], [], color="#1f77b4", linewidth=2)
         # Dashed lines at the peak (half the cycle) and at the end of the cycle, in each panel.

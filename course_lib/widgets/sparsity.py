@@ -18,6 +18,7 @@ from course_lib.experiments.sparsity_sweep import (
     TOLERANCES,
     load_cache,
 )
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.plots.sparsity import (
     COLORS,
     HISTOGRAM_EDGES,
@@ -56,7 +57,7 @@ class SparsityExplorer(Explorer):
                                                    markerfacecolor="none", markeredgewidth=2.2,
                                                    color=COLORS[method])
             live.animate(self.curves[method], self.points[method])
-        curve_ax.legend(loc="lower left", fontsize=8)
+        curve_ax.legend(loc="lower left", fontsize=LEGEND_FONTSIZE)
 
         magnitude_axes(histogram_ax)
         histogram_ax.set_title("where the small weights sit, at this λ")
@@ -69,7 +70,7 @@ class SparsityExplorer(Explorer):
         self.tolerance_line = histogram_ax.axvline(-8.5, color="#d62728", linestyle="--",
                                                    linewidth=1.2, label="counted as zero: left")
         live.animate(self.tolerance_line)
-        histogram_ax.legend(loc="upper left", fontsize=8)
+        histogram_ax.legend(loc="upper left", fontsize=LEGEND_FONTSIZE)
         for ax in live.axes:
             ax.set_autoscale_on(False)
             ax.grid(True, alpha=0.3)
