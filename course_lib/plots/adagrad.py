@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
-from course_lib.plots.colors import LOOKS, OKABE_ITO
+from course_lib.plots.colors import LOOKS, OKABE_ITO, SERIES
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, Problem, Trajectory, trajectory
 from course_lib.validation import finite_array, integer
@@ -87,8 +87,11 @@ def fading_rate(gradients=(0.1, 1.0, 10.0), learning_rate: float = 1.0,
     fig = Figure(figsize=(7.0, 3.4), layout="constrained")
     ax = fig.subplots()
     for i, g in enumerate(gradients):
-        ax.loglog(t, rates[:, i], color=f"C{i}", linewidth=1.8, label=f"|g| = {g:g}")
-        ax.loglog(t, learning_rate / (abs(g) * np.sqrt(t)), "--", color=f"C{i}", linewidth=0.9)
+        look = SERIES[i % len(SERIES)]
+        ax.loglog(t, rates[:, i], color=look.color, marker=look.marker, markersize=4,
+                  markevery=0.1, linewidth=1.8, label=f"|g| = {g:g}")
+        ax.loglog(t, learning_rate / (abs(g) * np.sqrt(t)), "--", color=look.color,
+                  linewidth=0.9)
     ax.plot([], [], "--", color="k", linewidth=0.9, label="η / (|g| √t)")
     ax.set_xlabel("step t")
     ax.set_ylabel("effective rate η / √(s + ε)")

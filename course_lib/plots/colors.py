@@ -59,3 +59,12 @@ def spread_marks(index: int, count: int, length: int, marks: int = 8) -> tuple[i
     other stay apart and show both."""
     every = max(1, length // marks)
     return (index * every // count, every)
+
+SERIES = (
+    Look(OKABE_ITO["blue"], "-", "o"),
+    Look(OKABE_ITO["vermillion"], "--", "s"),
+    Look(OKABE_ITO["bluish green"], "-.", "^"),
+    Look(OKABE_ITO["reddish purple"], ":", "D"),
+    Look(OKABE_ITO["orange"], "-", "v"),
+)
+"""Looks for a family of curves that are not optimizers (β = 0, 0.5, 0.8, …), in order."""

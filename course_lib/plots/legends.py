@@ -8,6 +8,9 @@ needs to be read at 100 % zoom.
 
 from __future__ import annotations
 
+from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
+
 LEGEND_FONTSIZE = 9
 """Points, for every legend of the course."""
 
@@ -15,3 +18,25 @@ LEGEND_FONTSIZE = 9
 def text_pixels(fontsize: float, dpi: float) -> float:
     """The height in pixels of text of ``fontsize`` points on a figure of ``dpi``."""
     return fontsize * dpi / 72
+
+
+def refill(legend: Legend, lines: list[Line2D], first: int = 0) -> None:
+    """Show ``lines`` in the entries of ``legend`` from ``first`` on, and hide the rest.
+
+    A legend built once with an entry for every line that may show is cheaper to refill than
+    to build again (the explorers redraw it as cached scenery): entry k takes the colour,
+    dash, marker and label of ``lines[k - first]``.
+    """
+    entries = list(zip(legend.legend_handles, legend.texts, strict=True))[first:]
+    if len(lines) > len(entries):
+        raise ValueError(f"lines must be at most the {len(entries)} entries of the legend, "
+                         f"got {len(lines)}")
+    for index, (handle, text) in enumerate(entries):
+        shown = index < len(lines)
+        handle.set_visible(shown)
+        text.set_visible(shown)
+        if shown:
+            line = lines[index]
+            handle.set(color=line.get_color(), linestyle=line.get_linestyle(),
+                       marker=line.get_marker())
+            text.set_text(line.get_label())

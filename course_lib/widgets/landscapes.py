@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from course_lib.plots.colors import COLORS, Look, spread_marks
-from course_lib.plots.legends import LEGEND_FONTSIZE
+from course_lib.plots.legends import LEGEND_FONTSIZE, refill
 from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl
 from course_lib.validation import choice
 from course_lib.widgets.canvas import LiveFigure
@@ -139,8 +139,6 @@ class PathKey:
             handles=handles, loc="outside lower center", fontsize=LEGEND_FONTSIZE,
             ncols=columns or len(handles), frameon=False, handlelength=3.0)
         live.scenery(self.legend)
-        self.slots = list(zip(self.legend.legend_handles[len(self.MARKS):],
-                              self.legend.texts[len(self.MARKS):], strict=True))
         self.labels = tuple(path.label for path in paths)
 
     def show(self, paths: list[PathArtist]) -> None:
@@ -148,15 +146,7 @@ class PathKey:
         if labels == self.labels:
             return
         self.labels = labels
-        for index, (handle, text) in enumerate(self.slots):
-            shown = index < len(paths)
-            handle.set_visible(shown)
-            text.set_visible(shown)
-            if shown:
-                line = paths[index].line
-                handle.set(color=line.get_color(), linestyle=line.get_linestyle(),
-                           marker=line.get_marker())
-                text.set_text(line.get_label())
+        refill(self.legend, [path.line for path in paths], first=len(self.MARKS))
         self.live.scenery_changed()
 
 

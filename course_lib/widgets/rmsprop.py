@@ -11,8 +11,13 @@ from matplotlib.ticker import NullLocator
 from course_lib import optimizers
 from course_lib.plots.colors import COLORS, LOOKS
 from course_lib.plots.counting import counted
-from course_lib.plots.legends import LEGEND_FONTSIZE
-from course_lib.plots.rmsprop import GRADIENT_COLOR, relative_steps, scale_drop, window
+from course_lib.plots.rmsprop import (
+    GRADIENT_COLOR,
+    GRADIENT_DASHES,
+    relative_steps,
+    scale_drop,
+    window,
+)
 from course_lib.problems import Beale, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
@@ -119,17 +124,24 @@ class RmspropExplorer(Explorer):
         memory_ax.yaxis.set_minor_locator(NullLocator())
         memory_ax.set_title(f"the gradient drops tenfold at step {DROP_AT}")
         memory_ax.grid(True, which="major", alpha=0.3)
-        memory_ax.plot(t, _gradients(), color=GRADIENT_COLOR, linewidth=3, alpha=0.6, label="|g|")
-        (self.adagrad_memory,) = memory_ax.plot(t, _adagrad_memory(), color=COLORS["Adagrad"],
-                                                linewidth=1.8, label="AdaGrad")
-        (self.memory,) = memory_ax.plot([], [], color=COLORS["RMSprop"], linewidth=1.8,
-                                        label="RMSProp")
+        memory_ax.plot(t, _gradients(), color=GRADIENT_COLOR, linestyle=GRADIENT_DASHES,
+                       linewidth=3, alpha=0.6)
+        # Labelled where it runs, not in a legend that the curves would cross at some ρ; the
+        # two optimizers are named in the key under the figure, drawn alike here.
+        memory_ax.text(DROP_AT / 2, 1.25, "|g|", color="#555555", fontsize=10, ha="center",
+                       va="bottom")
+        marks = MEMORY_STEPS // 10
+        self.adagrad_memory = LOOKS["Adagrad"].on(
+            memory_ax.plot(t, _adagrad_memory(), linewidth=1.8, label="AdaGrad")[0],
+            markevery=(0, marks))
+        self.memory = LOOKS["RMSprop"].on(
+            memory_ax.plot([], [], linewidth=1.8, label="RMSProp")[0],
+            markevery=(marks // 2, marks))
         # The window is drawn from the drop on, in data units along x and the full height.
         self.window = Rectangle((DROP_AT, 0), 1, 1, transform=memory_ax.get_xaxis_transform(),
                                 color=COLORS["RMSprop"], alpha=0.2, linewidth=0)
         memory_ax.add_patch(self.window)
         self.window_text = memory_ax.text(DROP_AT + 4, 4e-3, "", fontsize=9, va="bottom")
-        memory_ax.legend(loc="upper right", fontsize=LEGEND_FONTSIZE)
         live.animate(self.memory, self.window, self.window_text)
 
         self.landscape = LandscapePanel(live, landscape_ax, PROBLEM, bounds=WINDOW)

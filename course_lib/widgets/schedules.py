@@ -31,13 +31,10 @@ from course_lib.experiments.schedule_sweep import (
     nearest,
 )
 from course_lib.plots.legends import LEGEND_FONTSIZE
+from course_lib.plots.schedules import SCHEDULE_LOOKS
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-
-COLORS = {"constant": "#4c4c4c", "power": "#1f77b4", "exponential": "#ff7f0e",
-          "piecewise": "#2ca02c", "performance": "#d62728", "cosine": "#9467bd",
-          "1cycle": "#8c564b"}
 
 
 class ScheduleExplorer(Explorer):
@@ -50,7 +47,7 @@ class ScheduleExplorer(Explorer):
     def __init__(self, highlight="exponential", initial_learning_rate=0.03, decay_epochs=8,
                  power=1.0, patience=3):
         self.cache = load_cache()
-        live = LiveFigure(figsize=(12.0, 4.0), ncols=2)
+        live = LiveFigure(figsize=(12.0, 4.3), ncols=2)
         rate_ax, loss_ax = live.axes
         epochs = self.cache.epochs
         rate_ax.set_yscale("log")
@@ -75,9 +72,11 @@ class ScheduleExplorer(Explorer):
         (self.chosen_loss,) = loss_ax.plot([], [], "o-", markersize=3, linewidth=2.6)
         (self.ends,) = loss_ax.plot([], [], "X", markersize=10, color="#333")
         live.animate(*self.others.values(), self.chosen_rate, self.chosen_loss, self.ends)
-        loss_ax.legend(handles=[Line2D([], [], color=COLORS[name], label=name)
-                                for name in SCHEDULE_NAMES], loc="upper right", fontsize=8,
-                       ncols=2)
+        # Under the figure: inside the loss panel it covered the curves of the high rates.
+        live.figure.legend(handles=[SCHEDULE_LOOKS[name].on(Line2D([], [], label=name))
+                                    for name in SCHEDULE_NAMES],
+                           loc="outside lower center", fontsize=LEGEND_FONTSIZE,
+                           ncols=len(SCHEDULE_NAMES), frameon=False, handlelength=3.5)
         self._x_rates = np.arange(epochs * self.cache.steps_per_epoch) / self.cache.steps_per_epoch
         self._x_losses = np.arange(1, epochs + 1)
         self._order: list[str] = []
@@ -100,19 +99,21 @@ class ScheduleExplorer(Explorer):
             runs[name] = self.cache.run(setting)
             rates[name] = self.cache.rates(setting)
         self._order = [name for name in SCHEDULE_NAMES if name != highlight]
-        colors = [COLORS[name] for name in self._order]
+        looks = [SCHEDULE_LOOKS[name] for name in self._order]
         self.others["rate"].set_segments(
             [np.column_stack([self._x_rates, rates[name]]) for name in self._order])
         self.others["loss"].set_segments(
             [np.column_stack([self._x_losses, runs[name].val_loss])[:self._logged(runs[name])]
              for name in self._order])
         for collection in self.others.values():
-            collection.set_color(colors)
+            collection.set_color([look.color for look in looks])
+            collection.set_linestyle([look.linestyle for look in looks])
         chosen = runs[highlight]
         self.chosen_rate.set_data(self._x_rates, rates[highlight])
         self.chosen_loss.set_data(self._x_losses, chosen.val_loss)
-        for line in (self.chosen_rate, self.chosen_loss):
-            line.set_color(COLORS[highlight])
+        look = SCHEDULE_LOOKS[highlight]
+        self.chosen_rate.set(color=look.color, linestyle=look.linestyle)
+        look.on(self.chosen_loss, markersize=5)
         blown_up = [run for run in runs.values() if run.diverged_at > 0]
         self.ends.set_data([run.diverged_at for run in blown_up],
                            [run.val_loss[run.diverged_at - 1] for run in blown_up])
