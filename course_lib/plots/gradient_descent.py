@@ -36,7 +36,8 @@ def zigzag(condition_number: float = 20.0, learning_rate: float = 0.095, steps: 
     flat, steep = SERIES[0], SERIES[1]
     sizes.semilogy(k, np.abs(run.path[:, 0]), color=flat.color, linestyle=flat.linestyle,
                    label="|θ₁| (flat direction)")
-    sizes.semilogy(k, np.abs(run.path[:, 1]), color=steep.color, linestyle=steep.linestyle,
+    # Dash-dot, so that "the dashed line" of the lesson stays the one (1 − η)ᵏ.
+    sizes.semilogy(k, np.abs(run.path[:, 1]), color=steep.color, linestyle="-.",
                    label="|θ₂| (steep direction)")
     sizes.semilogy(k, np.abs(run.path[0, 0]) * (1 - learning_rate) ** k, "--", color="k",
                    linewidth=0.8,

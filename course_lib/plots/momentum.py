@@ -53,8 +53,9 @@ def terminal_velocity(momentums=(0.0, 0.5, 0.8, 0.9), learning_rate: float = 0.0
         optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=beta)
         speed = speeds_on_a_slope(optimizer, steps) / learning_rate
         look = SERIES[i % len(SERIES)]
-        ax.plot(k, speed, color=look.color, linestyle=look.linestyle, marker=look.marker,
-                markersize=3, markevery=(i, max(1, steps // 12)), label=f"β = {beta:g}")
+        # Solid with a marker each: the dashed line of the same colour is the ceiling.
+        ax.plot(k, speed, color=look.color, marker=look.marker, markersize=3.5,
+                markevery=(i, max(1, steps // 12)), label=f"β = {beta:g}")
         ax.axhline(momentum_speedup(beta), color=look.color, linestyle="--", linewidth=0.9)
     ax.set_xlabel("step k")
     ax.set_ylabel("step length / plain step η|g|")
