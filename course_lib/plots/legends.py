@@ -8,6 +8,7 @@ needs to be read at 100 % zoom.
 
 from __future__ import annotations
 
+from matplotlib.artist import Artist
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 
@@ -40,3 +41,38 @@ def refill(legend: Legend, lines: list[Line2D], first: int = 0) -> None:
             handle.set(color=line.get_color(), linestyle=line.get_linestyle(),
                        marker=line.get_marker())
             text.set_text(line.get_label())
+
+
+class PastedLegend(Artist):
+    """Draws ``legend`` once for each set of entries it shows, then pastes those pixels back.
+
+    For a figure redrawn by blitting (the explorers' ``LiveFigure``): a legend drawn as
+    cached scenery costs a redraw of everything cached with it whenever its entries change,
+    and drawing its text on every frame costs more than the rest of a frame. Register this
+    artist as a moving one instead; call :meth:`show` with the lines to list. The legend must
+    sit where nothing else is drawn (outside the axes), and is left out of the figure's own
+    drawing but kept in its layout, which makes room for the entries it was built with.
+    """
+
+    def __init__(self, legend: Legend, lines: list[Line2D], first: int = 0):
+        super().__init__()
+        self.legend = legend
+        self.first = first
+        legend.set_animated(True)
+        self.shown: tuple = tuple(line.get_label() for line in lines)
+        self._pixels: dict[tuple, object] = {}
+
+    def show(self, lines: list[Line2D]) -> None:
+        shown = tuple(line.get_label() for line in lines)
+        if shown != self.shown:
+            self.shown = shown
+            refill(self.legend, lines, self.first)
+
+    def draw(self, renderer) -> None:
+        pixels = self._pixels.get(self.shown)
+        if pixels is not None:
+            renderer.restore_region(pixels)
+            return
+        self.legend.draw(renderer)
+        self._pixels[self.shown] = renderer.copy_from_bbox(
+            self.legend.get_window_extent(renderer).padded(2))

@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from course_lib.plots.colors import COLORS, Look, spread_marks
-from course_lib.plots.legends import LEGEND_FONTSIZE, refill
+from course_lib.plots.legends import LEGEND_FONTSIZE, PastedLegend
 from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl
 from course_lib.validation import choice
 from course_lib.widgets.canvas import LiveFigure
@@ -118,9 +118,9 @@ class PathKey:
 
     First the white start dot, the gold star of the minimum and the ✕ of a run that left,
     then one entry per path shown: its colour, dash pattern and marker, the same as its loss
-    curve's. The key is scenery, built once with a slot for every path; :meth:`show` fills
-    the slots with the paths shown (a race's ticked optimizers) and hides the rest, so a
-    toggle costs one redraw of the scenery, not a new legend.
+    curve's. Built once with an entry for every path; :meth:`show` lists the paths shown (a
+    race's ticked optimizers), and each set of entries is drawn once and pasted back after
+    (``PastedLegend``), so neither a toggle nor a new surface pays for drawing text.
     """
 
     MARKS = (
@@ -133,21 +133,16 @@ class PathKey:
     )
 
     def __init__(self, live: LiveFigure, paths: list[PathArtist], columns: int | None = None):
-        self.live = live
         handles = list(self.MARKS) + [path.line for path in paths]
         self.legend = live.figure.legend(
             handles=handles, loc="outside lower center", fontsize=LEGEND_FONTSIZE,
             ncols=columns or len(handles), frameon=False, handlelength=3.0)
-        live.scenery(self.legend)
-        self.labels = tuple(path.label for path in paths)
+        self.pasted = PastedLegend(self.legend, [path.line for path in paths],
+                                   first=len(self.MARKS))
+        live.animate(self.pasted)
 
     def show(self, paths: list[PathArtist]) -> None:
-        labels = tuple(path.label for path in paths)
-        if labels == self.labels:
-            return
-        self.labels = labels
-        refill(self.legend, [path.line for path in paths], first=len(self.MARKS))
-        self.live.scenery_changed()
+        self.pasted.show([path.line for path in paths])
 
 
 def dress_runs(paths: Mapping[str, PathArtist], losses: LossPanel,

@@ -23,7 +23,7 @@ from course_lib.experiments.surface_race import (
 )
 from course_lib.plots.colors import COLORS, LOOKS
 from course_lib.plots.counting import counted
-from course_lib.plots.legends import LEGEND_FONTSIZE, refill
+from course_lib.plots.legends import LEGEND_FONTSIZE, PastedLegend
 from course_lib.validation import choice
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
@@ -205,11 +205,11 @@ class NetworkRaceExplorer(Explorer):
         self.curves = {}
         for name in NAMES:
             self.curves[name] = LOOKS[name].on(curve_ax.plot([], [], linewidth=1.5, label=name)[0])
-        # Scenery, refilled with the ticked optimizers only when a toggle changes.
+        # Only the ticked optimizers: each set is drawn once, then pasted.
         self.key = curve_ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5),
                                    fontsize=LEGEND_FONTSIZE)
-        live.scenery(self.key)
-        self.keyed = NAMES
+        self.pasted_key = PastedLegend(self.key, list(self.curves.values()))
+        live.animate(self.pasted_key)
 
         # final[o, s] = training loss, training accuracy, validation loss, validation accuracy
         final = self.results["final"]
@@ -258,11 +258,7 @@ class NetworkRaceExplorer(Explorer):
         self.seed_dots.set_data(dots_x, dots_y)
 
         racing = [o for o, name in enumerate(NAMES) if shown[name]]
-        keyed = tuple(NAMES[o] for o in racing)
-        if keyed != self.keyed:
-            self.keyed = keyed
-            refill(self.key, [self.curves[name] for name in keyed])
-            self.figure.scenery_changed()
+        self.pasted_key.show([self.curves[NAMES[o]] for o in racing])
         if not racing:
             return Status("every optimizer is switched off: tick at least one box")
         last = history[:, -1]
