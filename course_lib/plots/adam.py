@@ -19,8 +19,8 @@ from course_lib.plots.rmsprop import replay
 from course_lib.validation import finite_array, integer
 
 ADAM_COLOR = LOOKS["Adam"].color
-UNCORRECTED_LOOK = Look("#F4A582", ":", "x")
-"""Adam without the correction: a paler vermillion, dotted, with crosses, never colour alone."""
+UNCORRECTED_LOOK = Look("#994F00", ":", "x")
+"""Adam without the correction: a darker vermillion, dotted, with crosses, never colour alone."""
 PLACEMENT_LOOKS = {"Keras": Look(LOOKS["Adam"].color, "-", "o"),
                    "PyTorch": Look(OKABE_ITO["blue"], "--", "s"),
                    "book": Look("#7f7f7f", "-.", "^")}
