@@ -14,13 +14,15 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
+from course_lib.plots.colors import LOOKS, OKABE_ITO, SERIES
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, Problem, Trajectory, trajectory
 from course_lib.validation import finite_array, integer
 
-GD_COLOR, ADAGRAD_COLOR = "#4c4c4c", "#2ca02c"
-COORDINATE_COLORS = ("#1f77b4", "#d62728")
-"""θ₁ in blue and θ₂ in red, as in lesson 1's per-coordinate pictures."""
+GD_COLOR, ADAGRAD_COLOR = LOOKS["SGD"].color, LOOKS["Adagrad"].color
+COORDINATE_COLORS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
+COORDINATE_DASHES = ("-", "--")
+"""θ₁ in blue and solid, θ₂ in vermillion and dashed, as in lesson 1's per-coordinate pictures."""
 
 
 def effective_rates(problem: Problem, run: Trajectory, learning_rate: float,
@@ -35,13 +37,20 @@ def effective_rates(problem: Problem, run: Trajectory, learning_rate: float,
     return learning_rate / np.sqrt(accumulated + epsilon)
 
 
-def heading_error(run: Trajectory, target) -> float:
-    """The angle in degrees between the first step of ``run`` and the line to ``target``."""
+def heading_error(run: Trajectory, target) -> float | None:
+    """The angle in degrees between the first step of ``run`` and the line to ``target``.
+
+    None when there is no angle to measure: the run starts on ``target``, or its first step
+    is zero (a zero gradient, as at the minimum itself).
+    """
     if len(run.path) < 2:
         raise ValueError(f"run must have at least 2 points to have a heading, got {len(run.path)}")
     step = run.path[1] - run.path[0]
     aim = np.asarray(target, dtype=np.float64) - run.path[0]
-    cosine = step @ aim / (np.linalg.norm(step) * np.linalg.norm(aim))
+    lengths = np.linalg.norm(step) * np.linalg.norm(aim)
+    if lengths == 0:
+        return None
+    cosine = step @ aim / lengths
     return math.degrees(math.acos(float(np.clip(cosine, -1.0, 1.0))))
 
 
@@ -78,8 +87,11 @@ def fading_rate(gradients=(0.1, 1.0, 10.0), learning_rate: float = 1.0,
     fig = Figure(figsize=(7.0, 3.4), layout="constrained")
     ax = fig.subplots()
     for i, g in enumerate(gradients):
-        ax.loglog(t, rates[:, i], color=f"C{i}", linewidth=1.8, label=f"|g| = {g:g}")
-        ax.loglog(t, learning_rate / (abs(g) * np.sqrt(t)), "--", color=f"C{i}", linewidth=0.9)
+        look = SERIES[i % len(SERIES)]
+        ax.loglog(t, rates[:, i], color=look.color, marker=look.marker, markersize=4,
+                  markevery=0.1, linewidth=1.8, label=f"|g| = {g:g}")
+        ax.loglog(t, learning_rate / (abs(g) * np.sqrt(t)), "--", color=look.color,
+                  linewidth=0.9)
     ax.plot([], [], "--", color="k", linewidth=0.9, label="η / (|g| √t)")
     ax.set_xlabel("step t")
     ax.set_ylabel("effective rate η / √(s + ε)")

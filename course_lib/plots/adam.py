@@ -14,17 +14,22 @@ from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.optimizers.moving_average import moving_average
+from course_lib.plots.colors import LOOKS, OKABE_ITO, SERIES, Look
 from course_lib.plots.rmsprop import replay
 from course_lib.validation import finite_array, integer
 
-ADAM_COLOR = "#d62728"
-PLACEMENT_COLORS = {"Keras": "#d62728", "PyTorch": "#1f77b4", "book": "#7f7f7f"}
+ADAM_COLOR = LOOKS["Adam"].color
+UNCORRECTED_LOOK = Look("#994F00", ":", "x")
+"""Adam without the correction: a darker vermillion, dotted, with crosses, never colour alone."""
+PLACEMENT_LOOKS = {"Keras": Look(LOOKS["Adam"].color, "-", "o"),
+                   "PyTorch": Look(OKABE_ITO["blue"], "--", "s"),
+                   "book": Look("#7f7f7f", "-.", "^")}
 
 
 class AdamWithoutCorrection(optimizers.Adam):
     """Adam with the bias correction left out, to show what it is for::
 
-        m ← β₁ m + (1 − β₁) g       s ← β₂ s + (1 − β₂) g ⊗ g
+        m ← β₁ m + (1 − β₁) g       v ← β₂ v + (1 − β₂) g ⊗ g
         θ ← θ − η m ⊘ (√s + ε)
 
     No library offers this; it is Adam with 1 − β₁ᵗ and 1 − β₂ᵗ replaced by 1.
@@ -32,8 +37,8 @@ class AdamWithoutCorrection(optimizers.Adam):
 
     def _update(self, g, theta, slots, learning_rate, t):
         m, s = slots["m"], slots["s"]
-        moving_average(m, g, self.beta_1)
-        moving_average(s, g * g, self.beta_2)
+        moving_average(m, g, self.beta_1)               # m ← β₁ m + (1 − β₁) g
+        moving_average(s, g * g, self.beta_2)           # s ← β₂ s + (1 − β₂) g ⊗ g
         theta -= learning_rate * (m / (np.sqrt(s) + self.epsilon))
 
 
@@ -83,7 +88,9 @@ def bias_correction(beta_1: float = 0.9, beta_2: float = 0.999, steps: int = 50,
     for i, (b1, b2) in enumerate(pairs):
         without = steady_steps(AdamWithoutCorrection(learning_rate=1e-3, beta_1=b1, beta_2=b2),
                                steps)
-        right.plot(t, without, color=f"C{i}", label=f"without, β₁ = {b1:g}, β₂ = {b2:g}")
+        look = SERIES[i % len(SERIES)]
+        right.plot(t, without, color=look.color, linestyle=look.linestyle, marker=look.marker,
+                   markersize=3, markevery=(i, 5), label=f"without, β₁ = {b1:g}, β₂ = {b2:g}")
     corrected = steady_steps(optimizers.Adam(learning_rate=1e-3, beta_1=beta_1, beta_2=beta_2),
                              steps)
     right.plot(t, corrected, color="k", linewidth=2.2, label="with the correction (any β)")
@@ -134,8 +141,9 @@ def epsilon_placement(epsilon: float = 1e-7) -> Figure:
     labels = {"Keras": "Keras 3: η_t m ⊘ (√s + ε)", "PyTorch": "PyTorch: η m̂ ⊘ (√ŝ + ε)",
               "book": "the book: η m̂ ⊘ √(ŝ + ε)"}
     for name, label in labels.items():
-        ax.loglog(gradients, steps[name], color=PLACEMENT_COLORS[name], linewidth=1.8,
-                  label=label)
+        look = PLACEMENT_LOOKS[name]
+        ax.loglog(gradients, steps[name], color=look.color, linestyle=look.linestyle,
+                  marker=look.marker, markersize=4, markevery=0.1, linewidth=1.8, label=label)
     ax.axvline(np.sqrt(epsilon), color="k", linestyle=":", linewidth=0.9)
     ax.text(np.sqrt(epsilon) * 1.3, 2e-6, "|g| = √ε", fontsize=8, va="bottom")
     ax.set_xlabel("|g| on the first step")

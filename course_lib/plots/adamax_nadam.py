@@ -13,14 +13,15 @@ from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.optimizers.pytorch import TorchNadam
+from course_lib.plots.colors import LOOKS, OKABE_ITO
 from course_lib.plots.rmsprop import replay
 from course_lib.validation import integer, number
 
 KERAS_PSI, TORCH_PSI = 1.0, 0.004
 """ψ in μ_t = β₁(1 − ½ · 0.96^(ψt)): Keras 3's Nadam, and PyTorch's ``momentum_decay``."""
 
-KERAS_COLOR, TORCH_COLOR = "#9467bd", "#1f77b4"
-ADAM_COLOR, ADAMAX_COLOR = "#d62728", "#ff7f0e"
+KERAS_COLOR, TORCH_COLOR = LOOKS["Nadam"].color, OKABE_ITO["blue"]
+ADAM_COLOR, ADAMAX_COLOR = LOOKS["Adam"].color, LOOKS["Adamax"].color
 
 
 def momentum_schedule(beta_1: float = 0.9, steps: int = 1000, psi: float = KERAS_PSI) -> np.ndarray:
@@ -106,10 +107,12 @@ def infinity_norm(beta_2: float = 0.999, steps: int = 300, spike_at: int = 50) -
     t = np.arange(1, steps + 1)
     fig = Figure(figsize=(7.5, 3.4), layout="constrained")
     ax = fig.subplots()
-    ax.plot(t, np.abs(estimates["g"]), color="#b0b0b0", linewidth=0.8, label="|g|")
-    ax.plot(t, estimates["adam"], color=ADAM_COLOR, linewidth=2, label="Adam: √ŝ (ℓ2 over time)")
-    ax.plot(t, estimates["adamax"], color=ADAMAX_COLOR, linewidth=2,
-            label="AdaMax: u = max(β₂u, |g|) (ℓ∞)")
+    ax.plot(t, np.abs(estimates["g"]), color="#b0b0b0", linestyle=":", linewidth=1.2,
+            label="|g|")
+    ax.plot(t, estimates["adam"], color=ADAM_COLOR, linestyle=LOOKS["Adam"].linestyle,
+            linewidth=2, label="Adam: √ŝ (ℓ2 over time)")
+    ax.plot(t, estimates["adamax"], color=ADAMAX_COLOR, linestyle=LOOKS["Adamax"].linestyle,
+            linewidth=2, label="AdaMax: u = max(β₂u, |g|) (ℓ∞)")
     ax.set_xlabel("step t")
     ax.set_ylabel("the scale each divides by")
     ax.set_title(f"one gradient of {estimates['g'][spike_at]:g} at step {spike_at + 1}, "

@@ -20,6 +20,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers, schedules
+from course_lib.plots.colors import LOOKS
+from course_lib.plots.counting import counted
+from course_lib.plots.legends import LEGEND_FONTSIZE
 
 BUSY, QUIET = 10.0, 0.1
 """The noise scales σ of the two groups of weights."""
@@ -116,11 +119,11 @@ def adam_step_sizes(learning_rate, steps: int = STEPS, weights: int = 500,
 
 def l2_against_decoupled(weight_decay: float = 1.0, learning_rate: float = 0.01) -> Figure:
     """Busy and quiet weights under Adam + L2 and under AdamW, with the pure decay (1 − ηλ)ᵏ."""
-    fig = Figure(figsize=(7.5, 3.6), layout="constrained")
+    fig = Figure(figsize=(7.5, 4.2), layout="constrained")
     ax = fig.subplots()
     draw_decay(ax, adam_with_l2(weight_decay, learning_rate), adamw(weight_decay, learning_rate),
                weight_decay, learning_rate)
-    ax.legend(loc="lower left", fontsize=8)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=LEGEND_FONTSIZE, frameon=False)
     return fig
 
 
@@ -128,19 +131,26 @@ def draw_decay(ax, l2_run: DecayRun, decoupled_run: DecayRun, weight_decay: floa
                learning_rate: float) -> dict:
     """The four curves of the weight-decay comparison on ``ax``; returns the lines by role."""
     steps = np.arange(len(l2_run.busy))
+    adam, adamw_look = LOOKS["Adam"], LOOKS["AdamW"]
+    every = max(1, len(steps) // 8)
+    # Busy solid, quiet dashed; Adam + L2 and AdamW by colour and marker too, with markers
+    # shifted so two curves on top of each other both show theirs. The pure decay is a wide
+    # grey band under them: AdamW's curves run along it, and both stay visible.
+    curves = (("l2 busy", l2_run.busy, adam, "-", f"Adam + L2, busy weights (noise {BUSY:g})"),
+              ("l2 quiet", l2_run.quiet, adam, "--",
+               f"Adam + L2, quiet weights (noise {QUIET:g})"),
+              ("w busy", decoupled_run.busy, adamw_look, "-", "AdamW, busy weights"),
+              ("w quiet", decoupled_run.quiet, adamw_look, "--", "AdamW, quiet weights"))
     lines = {
-        "l2 busy": ax.semilogy(steps, l2_run.busy, color="#d62728", linewidth=1.8,
-                               label=f"Adam + L2, busy weights (noise {BUSY:g})")[0],
-        "l2 quiet": ax.semilogy(steps, l2_run.quiet, color="#d62728", linestyle="--",
-                                linewidth=1.8,
-                                label=f"Adam + L2, quiet weights (noise {QUIET:g})")[0],
-        "w busy": ax.semilogy(steps, decoupled_run.busy, color="#8c564b", linewidth=1.8,
-                              label="AdamW, busy weights")[0],
-        "w quiet": ax.semilogy(steps, decoupled_run.quiet, color="#8c564b", linestyle="--",
-                               linewidth=1.8, label="AdamW, quiet weights")[0],
-        "pure": ax.semilogy(steps, (1 - learning_rate * weight_decay) ** steps, ":", color="k",
-                            linewidth=1.2, label="pure decay (1 − ηλ)ᵏ")[0],
+        "pure": ax.semilogy(steps, (1 - learning_rate * weight_decay) ** steps, color="#bbbbbb",
+                            linewidth=6, solid_capstyle="butt", zorder=1,
+                            label="pure decay (1 − ηλ)ᵏ")[0],
     }
+    for index, (role, sizes, look, dashes, label) in enumerate(curves):
+        lines[role] = ax.semilogy(steps, sizes, color=look.color, linestyle=dashes,
+                                  marker=look.marker, markersize=5,
+                                  markevery=(index * every // len(curves), every),
+                                  linewidth=1.8, label=label)[0]
     ax.set_xlim(0, steps[-1])
     ax.set_ylim(1e-3, 2.0)
     ax.set_xlabel("step k")
@@ -166,10 +176,10 @@ def warmup(learning_rate: float = 0.01, warmup_steps: int = 20) -> Figure:
 
     shown = 60
     k = np.arange(1, shown + 1)
-    early.plot(k, adam_step_sizes(learning_rate)[:shown] / learning_rate, "o-", markersize=3,
+    early.plot(k, adam_step_sizes(learning_rate)[:shown] / learning_rate, "s:", markersize=3,
                color="#7f7f7f", label="constant η")
     early.plot(k, adam_step_sizes(schedule)[:shown] / learning_rate, "o-", markersize=3,
-               color="#d62728", label=f"warmup over {warmup_steps} steps")
+               color=LOOKS["Adam"].color, label=f"warmup over {counted(warmup_steps, 'step')}")
     early.axhline(np.sqrt(2 / np.pi) * np.sqrt(0.1 / 1.9), color="k", linestyle=":",
                   linewidth=1, label="steady state ≈ 0.18")
     early.set_xlabel("step")

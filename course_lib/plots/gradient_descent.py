@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
+from course_lib.plots.colors import SERIES
 from course_lib.problems import Bowl, trajectory
 from course_lib.problems.rates import best_gradient_descent, gradient_descent_limit
 
@@ -32,8 +33,12 @@ def zigzag(condition_number: float = 20.0, learning_rate: float = 0.095, steps: 
     landscape.set_title(f"κ = {condition_number:g}: zig-zag across, crawl along")
 
     k = np.arange(len(run.path))
-    sizes.semilogy(k, np.abs(run.path[:, 0]), color="#1f77b4", label="|θ₁| (flat direction)")
-    sizes.semilogy(k, np.abs(run.path[:, 1]), color="#d62728", label="|θ₂| (steep direction)")
+    flat, steep = SERIES[0], SERIES[1]
+    sizes.semilogy(k, np.abs(run.path[:, 0]), color=flat.color, linestyle=flat.linestyle,
+                   label="|θ₁| (flat direction)")
+    # Dash-dot, so that "the dashed line" of the lesson stays the one (1 − η)ᵏ.
+    sizes.semilogy(k, np.abs(run.path[:, 1]), color=steep.color, linestyle="-.",
+                   label="|θ₂| (steep direction)")
     sizes.semilogy(k, np.abs(run.path[0, 0]) * (1 - learning_rate) ** k, "--", color="k",
                    linewidth=0.8,
                    label=f"(1 − η)ᵏ, η = {learning_rate:g}")
@@ -58,12 +63,14 @@ def contraction_factors(condition_number: float = 10.0) -> Figure:
     flat, steep = np.abs(1 - eta), np.abs(1 - eta * kappa)
     fig = Figure(figsize=(6.5, 3.4), layout="constrained")
     ax = fig.subplots()
-    ax.plot(eta, flat, color="#1f77b4", label="flat direction |1 − η|")
-    ax.plot(eta, steep, color="#d62728", label=f"steep direction |1 − ηκ|, κ = {kappa:g}")
+    ax.plot(eta, flat, color=SERIES[0].color, linestyle=SERIES[0].linestyle,
+            label="flat direction |1 − η|")
+    ax.plot(eta, steep, color=SERIES[1].color, linestyle=SERIES[1].linestyle,
+            label=f"steep direction |1 − ηκ|, κ = {kappa:g}")
     ax.plot(eta, np.maximum(flat, steep), color="k", linewidth=3, alpha=0.2, label="the slower one")
     ax.axhline(1, color="grey", linewidth=0.8)
-    ax.axvline(limit, color="#d62728", linestyle="--", linewidth=1)
-    ax.annotate(" η > 2/κ: diverges", (limit, 1.45), ha="left", fontsize=8, color="#d62728")
+    ax.axvline(limit, color=SERIES[1].color, linestyle="--", linewidth=1)
+    ax.annotate(" η > 2/κ: diverges", (limit, 1.45), ha="left", fontsize=8, color=SERIES[1].color)
     ax.plot([best], [rate], "o", color="k")
     ax.annotate(f"best η = 2/(1+κ) = {best:.3g}\nfactor (κ−1)/(κ+1) = {rate:.3g}",
                 (best, rate), xytext=(0.01 * limit, 0.12), fontsize=8,

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from course_lib import optimizers
 from course_lib.optimizers.pytorch import TorchSGD
+from course_lib.plots.colors import SERIES
 from course_lib.plots.gradient_descent import draw_landscape
 from course_lib.problems import Bowl, trajectory
 from course_lib.problems.rates import momentum_speedup
@@ -51,8 +52,11 @@ def terminal_velocity(momentums=(0.0, 0.5, 0.8, 0.9), learning_rate: float = 0.0
     for i, beta in enumerate(momentums):
         optimizer = optimizers.SGD(learning_rate=learning_rate, momentum=beta)
         speed = speeds_on_a_slope(optimizer, steps) / learning_rate
-        ax.plot(k, speed, "o-", markersize=2.5, color=f"C{i}", label=f"β = {beta:g}")
-        ax.axhline(momentum_speedup(beta), color=f"C{i}", linestyle="--", linewidth=0.9)
+        look = SERIES[i % len(SERIES)]
+        # Solid with a marker each: the dashed line of the same colour is the ceiling.
+        ax.plot(k, speed, color=look.color, marker=look.marker, markersize=3.5,
+                markevery=(i, max(1, steps // 12)), label=f"β = {beta:g}")
+        ax.axhline(momentum_speedup(beta), color=look.color, linestyle="--", linewidth=0.9)
     ax.set_xlabel("step k")
     ax.set_ylabel("step length / plain step η|g|")
     ax.set_title("terminal velocity: the step grows to 1/(1 − β) times the plain step")
@@ -155,9 +159,11 @@ def rolling_past_a_dip(momentums=(0.0, 0.8, 0.9), learning_rate: float = 0.01,
                          steps)
         end = positions[-1]
         # Shrinking markers, so that runs ending at the same place all stay visible.
-        well_ax.plot([end], [double_well(end)], "o", color=f"C{i}", markersize=12 - 3 * i,
-                     markeredgecolor="k", label=f"β = {beta:g} ends here")
-        path_ax.plot(positions, color=f"C{i}", linewidth=1.5, label=f"β = {beta:g}")
+        look = SERIES[i % len(SERIES)]
+        well_ax.plot([end], [double_well(end)], look.marker, color=look.color,
+                     markersize=12 - 3 * i, markeredgecolor="k", label=f"β = {beta:g} ends here")
+        path_ax.plot(positions, color=look.color, linestyle=look.linestyle, linewidth=1.5,
+                     label=f"β = {beta:g}")
     well_ax.plot([start], [double_well(start)], "s", color="w", markeredgecolor="k",
                  label="start")
     well_ax.set_xlabel("x")

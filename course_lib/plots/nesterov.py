@@ -20,12 +20,17 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from course_lib import optimizers
+from course_lib.plots.colors import LOOKS, OKABE_ITO
 from course_lib.plots.gradient_descent import draw_landscape
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.problems import Bowl, Problem, trajectory
 from course_lib.validation import finite_array, integer, number
 
-COLORS = {"Momentum": "#1f77b4", "Nesterov": "#17becf", "velocity": "#555555",
-          "here": "#d62728", "ahead": "#2ca02c"}
+COLORS = {"Momentum": LOOKS["Momentum"].color, "Nesterov": LOOKS["Nesterov"].color,
+          "velocity": "#555555", "here": OKABE_ITO["vermillion"],
+          "ahead": OKABE_ITO["bluish green"]}
+DASHES = {"velocity": "-", "here": "--", "ahead": "-"}
+"""∇₁ and ∇₂ differ in colour, in dash and in the labels at their heads: never colour alone."""
 
 
 @dataclass(frozen=True)
@@ -123,8 +128,9 @@ def nesterov_run(problem: Problem, learning_rate: float, momentum: float, steps:
 class LookAheadView:
     """One Nesterov step drawn up close on ``ax``: the velocity, both gradients, both outcomes.
 
-    Arrows: βm from θ to the look-ahead point (grey); the push −η∇₁ at θ (red); the push
-    −η∇₂ at θ + βm (green); :meth:`legend` names them. Dots: θ, θ + βm, Nesterov's next
+    Arrows: βm from θ to the look-ahead point (grey); the push −η∇₁ at θ (vermillion,
+    dashed, labelled ∇₁ at its head); the push −η∇₂ at θ + βm (green, solid, labelled ∇₂);
+    :meth:`legend` names them. Dots: θ, θ + βm, Nesterov's next
     point, and a cross where plain momentum would land. The background shades the loss over
     the window in bands. The axes carry no ticks, so :meth:`show` can move the window without
     a full redraw.
@@ -143,9 +149,12 @@ class LookAheadView:
         self.arrows = {
             name: ax.add_patch(FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>", mutation_scale=14,
                                                linewidth=2, color=COLORS[name], shrinkA=0,
-                                               shrinkB=0))
+                                               shrinkB=0, linestyle=DASHES[name]))
             for name in ("velocity", "here", "ahead")
         }
+        self.labels = {name: ax.text(0, 0, text, color=COLORS[name], fontsize=11,
+                                     fontweight="bold", ha="center", va="center")
+                       for name, text in (("here", "∇₁"), ("ahead", "∇₂"))}
         (self.theta,) = ax.plot([], [], "o", color="k", markersize=6, label="θ")
         (self.ahead,) = ax.plot([], [], "o", markerfacecolor="white", markeredgecolor="k",
                                 markersize=7, label="θ + βm, look-ahead")
@@ -156,18 +165,19 @@ class LookAheadView:
 
     @property
     def artists(self) -> list:
-        return [self.shade, *self.arrows.values(), self.theta, self.ahead, self.nesterov,
-                self.momentum]
+        return [self.shade, *self.arrows.values(), *self.labels.values(), self.theta, self.ahead,
+                self.nesterov, self.momentum]
 
     def legend(self):
         """The key to arrows and markers, outside the axes on the right, clear of the shading."""
-        arrows = [Line2D([], [], color=COLORS[name], linewidth=2, label=text)
+        arrows = [Line2D([], [], color=COLORS[name], linestyle=DASHES[name], linewidth=2,
+                         label=text)
                   for name, text in (("velocity", "βm (velocity)"),
                                      ("here", "−η∇₁ at θ"),
                                      ("ahead", "−η∇₂ at θ + βm"))]
         markers = [self.theta, self.ahead, self.nesterov, self.momentum]
         return self.ax.legend(handles=arrows + markers, loc="upper left",
-                              bbox_to_anchor=(1.02, 1.0), fontsize=7, frameon=False,
+                              bbox_to_anchor=(1.02, 1.0), fontsize=LEGEND_FONTSIZE, frameon=False,
                               borderaxespad=0)
 
     def window(self, step: LookAhead) -> tuple[float, float, float]:
@@ -201,6 +211,11 @@ class LookAheadView:
         self.arrows["velocity"].set_positions(tuple(theta), tuple(ahead))
         self.arrows["here"].set_positions(tuple(theta), tuple(theta + here_push))
         self.arrows["ahead"].set_positions(tuple(ahead), tuple(ahead + ahead_push))
+        # Each label just past its arrow's head, pushed a little further along the arrow.
+        for name, base, push in (("here", theta, here_push), ("ahead", ahead, ahead_push)):
+            length = float(np.hypot(*push))
+            beyond = push * (1 + 0.08 * half / length) if length > 0 else push
+            self.labels[name].set_position(tuple(base + beyond))
         self.theta.set_data([theta[0]], [theta[1]])
         self.ahead.set_data([ahead[0]], [ahead[1]])
         self.nesterov.set_data([step.nesterov_next[0]], [step.nesterov_next[1]])

@@ -97,5 +97,5 @@ def generalisation_gap() -> Figure:
     accuracy.legend(loc="lower right", fontsize=8)
     gap.set_ylabel("validation loss − training loss")
     gap.set_title("the generalisation gap, in loss")
-    gap.legend(loc="upper left", fontsize=8)
+    gap.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     return fig

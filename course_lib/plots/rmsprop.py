@@ -11,9 +11,13 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import optimizers
+from course_lib.plots.colors import LOOKS
 from course_lib.validation import finite_array, integer, number
 
-ADAGRAD_COLOR, RMSPROP_COLOR, GRADIENT_COLOR = "#2ca02c", "#bcbd22", "#9a9a9a"
+ADAGRAD_COLOR, RMSPROP_COLOR, GRADIENT_COLOR = (LOOKS["Adagrad"].color, LOOKS["RMSprop"].color,
+                                                "#9a9a9a")
+GRADIENT_DASHES = ":"
+"""|g| is a wide grey dotted line under the steps, apart from them by more than its colour."""
 
 
 def replay(optimizer, gradients, slots=()) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -68,7 +72,7 @@ def weights(rhos=(0.8, 0.9, 0.95), ages: int = 60) -> Figure:
         w = averaging_weights(rho, ages)
         span = window(rho)
         inside = 1 - rho ** round(span)
-        ax.bar(np.arange(ages), w, width=0.8, color=RMSPROP_COLOR, edgecolor="#7a7a00",
+        ax.bar(np.arange(ages), w, width=0.8, color=RMSPROP_COLOR, edgecolor="k",
                linewidth=0.4)
         ax.axvline(span, color="k", linestyle="--", linewidth=1.0)
         ax.text(span + 1, 0.9 * w[0], f"window 1/(1 − ρ) = {span:.3g}\n"
@@ -107,9 +111,11 @@ def forgetting(rhos=(0.9, 0.99), steps: int = 400, drop_at: int = 100) -> Figure
     t = np.arange(1, steps + 1)
     fig = Figure(figsize=(8.0, 3.4), layout="constrained")
     ax = fig.subplots()
-    ax.semilogy(t, gradients, color=GRADIENT_COLOR, linewidth=3, alpha=0.6, label="|g|")
+    ax.semilogy(t, gradients, color=GRADIENT_COLOR, linestyle=GRADIENT_DASHES, linewidth=3,
+                alpha=0.6, label="|g|")
     ax.semilogy(t, relative_steps(optimizers.Adagrad(learning_rate=0.01), gradients),
-                color=ADAGRAD_COLOR, linewidth=1.8, label="AdaGrad")
+                color=ADAGRAD_COLOR, marker=LOOKS["Adagrad"].marker, markersize=4,
+                markevery=(0, steps // 10), linewidth=1.8, label="AdaGrad")
     for rho, style in zip(rhos, ("-", "--", ":"), strict=False):
         ax.semilogy(t, relative_steps(optimizers.RMSprop(learning_rate=0.01, rho=rho), gradients),
                     style, color=RMSPROP_COLOR, linewidth=1.8,

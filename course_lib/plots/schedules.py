@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from course_lib import callbacks, schedules
 from course_lib.experiments.schedule_sweep import Setting, load_cache
+from course_lib.plots.colors import OKABE_ITO, SERIES, Look
 from course_lib.validation import choice
 
 RATE_LABELS = {
@@ -24,6 +25,17 @@ RATE_LABELS = {
 }
 
 
+SCHEDULE_LOOKS = {
+    "constant": Look(OKABE_ITO["black"], "-", "o"),
+    "power": Look(OKABE_ITO["blue"], (0, (6, 2)), "s"),
+    "exponential": Look(OKABE_ITO["vermillion"], (0, (6, 2, 1, 2)), "^"),
+    "piecewise": Look(OKABE_ITO["bluish green"], (0, (1, 2)), "D"),
+    "performance": Look(OKABE_ITO["reddish purple"], (0, (6, 2, 1, 2, 1, 2)), "v"),
+    "cosine": Look(OKABE_ITO["orange"], (0, (10, 3)), "P"),
+    "1cycle": Look(OKABE_ITO["sky blue"], (0, (3, 1, 3, 1, 1, 1)), "*"),
+}
+"""Lesson 9's schedules, each by colour, dash pattern and marker."""
+
 def constant_rates(labels=None) -> Figure:
     """Validation loss per epoch of the digits MLP at four constant rates (the lesson's cache).
 
@@ -31,18 +43,20 @@ def constant_rates(labels=None) -> Figure:
     legend text.
     """
     cache = load_cache()
-    fig = Figure(figsize=(7.5, 3.4), layout="constrained")
+    fig = Figure(figsize=(7.5, 3.8), layout="constrained")
     ax = fig.subplots()
     epochs = np.arange(1, cache.epochs + 1)
     for index, (rate, label) in enumerate((labels or RATE_LABELS).items()):
         run = cache.run(Setting.on_grid("constant", rate))
-        ax.plot(epochs, run.val_loss, "o-", markersize=3, color=f"C{index}",
-                label=f"η = {rate:.2g}: {label}")
+        look = SERIES[index % len(SERIES)]
+        ax.plot(epochs, run.val_loss, color=look.color, linestyle=look.linestyle,
+                marker=look.marker, markersize=4, label=f"η = {rate:.2g}: {label}")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation loss")
     ax.set_title("one constant learning rate for the whole run")
-    ax.legend(fontsize=8)
+    # Under the axes: inside, the key would cover the first epochs of every run.
+    fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     ax.grid(True, which="major", alpha=0.3)
     return fig
 
@@ -57,19 +71,25 @@ def decay_shapes(initial_learning_rate: float = 0.01, s: int = 100, horizon: int
     steps = np.arange(horizon + 1)
     fig = Figure(figsize=(7.5, 3.6), layout="constrained")
     ax = fig.subplots()
+    power_look, exponential, piecewise_look = SERIES[0], SERIES[1], SERIES[2]
     for power, style in ((0.5, ":"), (1.0, "-"), (2.0, "--")):
         ax.plot(steps, schedules.PowerDecay(eta0, steps=s, power=power)(steps), style,
-                color="C0", label=f"power, c = {power:g}")
+                color=power_look.color, label=f"power, c = {power:g}")
     ax.plot(steps, schedules.ExponentialDecay(eta0, decay_steps=s, decay_rate=0.1)(steps),
-            color="C1", label="exponential η₀·0.1^(t/s)")
+            color=exponential.color, linestyle="-.", marker=exponential.marker, markersize=4,
+            markevery=(s // 4, s), label="exponential η₀·0.1^(t/s)")
     piecewise = schedules.PiecewiseConstantDecay([1.5 * s, 3.5 * s], [eta0, eta0 / 4, eta0 / 20])
-    ax.plot(steps, piecewise(steps), color="C2", label="piecewise constant")
-    ax.plot([s, 2 * s], [eta0 / 2, eta0 / 3], "o", color="C0")
-    ax.annotate("η₀/2", (s, eta0 / 2), textcoords="offset points", xytext=(6, 4), color="C0")
-    ax.annotate("η₀/3", (2 * s, eta0 / 3), textcoords="offset points", xytext=(6, 4), color="C0")
-    ax.plot([s], [eta0 / 10], "o", color="C1")
+    ax.plot(steps, piecewise(steps), color=piecewise_look.color, linestyle="-",
+            marker=piecewise_look.marker, markersize=4, markevery=(s // 2, s),
+            label="piecewise constant")
+    ax.plot([s, 2 * s], [eta0 / 2, eta0 / 3], "o", color=power_look.color)
+    ax.annotate("η₀/2", (s, eta0 / 2), textcoords="offset points", xytext=(6, 4),
+                color=power_look.color)
+    ax.annotate("η₀/3", (2 * s, eta0 / 3), textcoords="offset points", xytext=(6, 4),
+                color=power_look.color)
+    ax.plot([s], [eta0 / 10], "o", color=exponential.color)
     ax.annotate("η₀/10", (s, eta0 / 10), textcoords="offset points", xytext=(6, -12),
-                color="C1")
+                color=exponential.color)
     ax.set_yscale("log")
     ax.set_ylim(eta0 / 2000, eta0 * 1.6)
     ax.set_xlabel(f"step t (s = {s})")

@@ -13,11 +13,16 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_lib import sparsity
+from course_lib.plots.colors import OKABE_ITO, Look
 
 HISTOGRAM_EDGES = np.concatenate([[-9.25, -8.75], np.arange(-8.0, 0.01, 0.25)])
 """log₁₀|w| bins: the first one, left of a gap, holds the weights that are exactly 0."""
 
-COLORS = {"pruning": "#4c4c4c", "subgradient": "#ff7f0e", "proximal": "#1f77b4"}
+LOOKS = {"pruning": Look(OKABE_ITO["black"], "-", "o"),
+         "subgradient": Look(OKABE_ITO["orange"], "--", "s"),
+         "proximal": Look(OKABE_ITO["blue"], "-.", "^")}
+"""Each method by colour, dash and marker: never by colour alone."""
+COLORS = {method: look.color for method, look in LOOKS.items()}
 LABELS = {"pruning": "pruning after training", "subgradient": "ℓ1 by subgradient",
           "proximal": "ℓ1 by proximal steps"}
 
@@ -47,8 +52,9 @@ def one_weight(paths: dict[str, np.ndarray], l1: float, learning_rate: float) ->
     whole_ax, near_ax = fig.subplots(1, 2)
     for method, path in paths.items():
         for ax in (whole_ax, near_ax):
-            ax.plot(np.arange(len(path)), path, "o-", markersize=3, color=COLORS[method],
-                    label=method + (" step" if method == "subgradient" else " step (ISTA)"))
+            LOOKS[method].on(ax.plot(np.arange(len(path)), path,
+                                     label=method + (" step" if method == "subgradient"
+                                                     else " step (ISTA)"))[0])
     jump = learning_rate * l1
     near_ax.set_ylim(-2 * jump, 2 * jump)
     near_ax.axhspan(-jump, jump, color="#ff7f0e", alpha=0.08)
@@ -91,8 +97,10 @@ def magnitude_histogram(weights_by_method: dict, title: str, tol: float | None =
     ax = fig.subplots()
     magnitude_axes(ax)
     for method, weights in weights_by_method.items():
+        look = LOOKS.get(method)
         ax.stairs(np.maximum(magnitude_counts(weights), 0.5), HISTOGRAM_EDGES, baseline=0.5,
-                  color=COLORS.get(method), linewidth=1.8, label=LABELS.get(method, method))
+                  color=look and look.color, linestyle=look.linestyle if look else "-",
+                  linewidth=1.8, label=LABELS.get(method, method))
     if tol is not None:
         ax.axvline(np.log10(tol), color="#d62728", linestyle="--", linewidth=1.2,
                    label=f"|w| = {tol:g}")

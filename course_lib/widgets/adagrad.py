@@ -8,12 +8,19 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
-from course_lib.plots.adagrad import COORDINATE_COLORS, effective_rates, heading_error
-from course_lib.plots.colors import COLORS
+from course_lib.plots.adagrad import (
+    COORDINATE_COLORS,
+    COORDINATE_DASHES,
+    effective_rates,
+    heading_error,
+)
+from course_lib.plots.colors import COLORS, LOOKS
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
+from course_lib.widgets.landscapes import PathKey, dress_runs
 from course_lib.widgets.panels import LandscapePanel, LossPanel
 
 STEPS = 100
@@ -52,6 +59,17 @@ def _adagrad_run(condition_number: float, turned: bool, learning_rate: float,
                                 optimizer.epsilon)
 
 
+def _aim_text(runs: dict[str, Trajectory], problem: Bowl) -> str:
+    """How far each first step points off the line to the minimum, or why there is no angle."""
+    aim = {label: heading_error(run, problem.minimum) for label, run in runs.items()}
+    if all(angle is None for angle in aim.values()):
+        return ("the paths start at the minimum, where the gradient is zero: no step is taken, "
+                "so there is no direction to measure")
+    return "first step off the straight line to the minimum: " + ", ".join(
+        f"{label} " + ("none (no step)" if angle is None else f"{angle:.0f}°")
+        for label, angle in aim.items())
+
+
 class AdagradExplorer(Explorer):
     """η, κ and a turn of the bowl: GD and AdaGrad paths, losses, and AdaGrad's two rates."""
 
@@ -60,8 +78,9 @@ class AdagradExplorer(Explorer):
         landscape_ax, rate_ax, loss_ax = live.axes
         self.landscape = LandscapePanel(live, landscape_ax, _bowl(condition_number, turned),
                                         bounds=BOUNDS)
-        self.paths = {"GD": self.landscape.add_path("GD", COLORS["SGD"]),
-                      "AdaGrad": self.landscape.add_path("AdaGrad", COLORS["Adagrad"])}
+        self.paths = {label: self.landscape.add_path(label) for label in ("GD", "AdaGrad")}
+        # The key says at which rate GD runs; the path keeps its short name for the readout.
+        self.paths["GD"].line.set_label("GD, η = 1/κ")
         landscape_ax.set_title("paths on the bowl")
 
         # Log-log: a rate that falls like 1/√t is a straight line, and the first steps show.
@@ -77,20 +96,22 @@ class AdagradExplorer(Explorer):
         rate_ax.set_ylabel("effective rate η / √(sᵢ + ε)")
         rate_ax.set_title("AdaGrad's rate per coordinate")
         rate_ax.grid(True, which="major", alpha=0.3)
-        self.rates = [rate_ax.plot([], [], color=color, linewidth=1.8,
+        self.rates = [rate_ax.plot([], [], color=color, linestyle=dashes, linewidth=1.8,
                                    label=f"AdaGrad, θ{index}")[0]
-                      for color, index in zip(COORDINATE_COLORS, "₁₂", strict=True)]
+                      for color, dashes, index in zip(COORDINATE_COLORS, COORDINATE_DASHES, "₁₂",
+                                                      strict=True)]
         (self.gd_rate,) = rate_ax.plot([1, STEPS], [1, 1], "--", color=COLORS["SGD"],
                                        linewidth=1.2, label="GD, both: 1/κ")
-        rate_ax.legend(loc="upper right", fontsize=8)
+        rate_ax.legend(loc="upper right", fontsize=LEGEND_FONTSIZE)
         live.animate(*self.rates, self.gd_rate)
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e4)
         # The legend says at which rate GD runs; the curve keeps its short key.
-        self.losses.add_curve("GD", COLORS["SGD"]).set_label("GD, η = 1/κ")
-        self.losses.add_curve("AdaGrad", COLORS["Adagrad"])
+        self.losses.add_curve("GD")
+        self.losses.add_curve("AdaGrad")
+        dress_runs(self.paths, self.losses, {"GD": LOOKS["SGD"], "AdaGrad": LOOKS["Adagrad"]})
+        self.key = PathKey(live, list(self.paths.values()))
         loss_ax.yaxis.set_minor_locator(NullLocator())
-        loss_ax.legend(loc="lower left", fontsize=8)
         loss_ax.set_title("loss per step")
         super().__init__(
             {
@@ -124,10 +145,8 @@ class AdagradExplorer(Explorer):
                   for label, run in runs.items() if run.diverged]
         if failed:
             return Status("; ".join(failed) + ": lower η", warning=True)
-        aim = {label: heading_error(run, problem.minimum) for label, run in runs.items()}
         return Status(
-            f"first step off the straight line to the minimum: GD {aim['GD']:.0f}°, "
-            f"AdaGrad {aim['AdaGrad']:.0f}°.   After {STEPS} steps: loss GD {gd.final_loss:.2g}, "
+            f"{_aim_text(runs, problem)}.   After {STEPS} steps: loss GD {gd.final_loss:.2g}, "
             f"AdaGrad {adagrad.final_loss:.2g}; AdaGrad's rates are now "
             f"θ₁ {rates[-1, 0]:.2g} and θ₂ {rates[-1, 1]:.2g}")
 

@@ -8,12 +8,13 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
-from course_lib.plots.adam import AdamWithoutCorrection, steady_steps
-from course_lib.plots.colors import COLORS
+from course_lib.plots.adam import UNCORRECTED_LOOK, AdamWithoutCorrection, steady_steps
+from course_lib.plots.colors import LOOKS
 from course_lib.problems import Beale, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
+from course_lib.widgets.landscapes import PathKey, dress_runs
 from course_lib.widgets.panels import LandscapePanel, LossPanel
 
 FIRST_STEPS = 50
@@ -26,8 +27,20 @@ PROBLEM = Beale()
 WINDOW = ((-1.0, 4.5), (-1.0, 2.5))
 """The part of Beale's plane around its default start (1, 1.5) and its minimum (3, 0.5)."""
 
-UNCORRECTED_COLOR = "#ff9896"
-"""A paler red than Adam's: the same method, one piece left out."""
+
+
+LOSS_CEILING = 1e3
+"""The loss panel's top. A run whose loss climbs past it has blown up out of the picture, even
+when its numbers stay finite (at β₂ = 0 Adam's step is η · m/|g|, about η whatever the
+slope, and it can walk a hundred units away): the explorer calls that diverged."""
+
+
+def blew_up_at(run: Trajectory) -> int | None:
+    """The first step at which ``run`` overflowed or passed ``LOSS_CEILING`` (None: never)."""
+    above = np.flatnonzero(run.losses > LOSS_CEILING)
+    if above.size:
+        return int(above[0]) if run.diverged_at is None else min(int(above[0]), run.diverged_at)
+    return run.diverged_at
 
 
 def _key(value: float) -> float:
@@ -61,7 +74,7 @@ class AdamExplorer(Explorer):
     def __init__(self, learning_rate=0.2, beta_1=0.9, beta_2=0.999):
         live = LiveFigure(figsize=(12.0, 3.7), ncols=3)
         steady_ax, landscape_ax, loss_ax = live.axes
-        colors = {True: COLORS["Adam"], False: UNCORRECTED_COLOR}
+        looks = {True: LOOKS["Adam"], False: UNCORRECTED_LOOK}
 
         steady_ax.set_yscale("log")
         steady_ax.set_xlim(0, FIRST_STEPS + 1)
@@ -73,22 +86,23 @@ class AdamExplorer(Explorer):
         steady_ax.yaxis.set_minor_locator(NullLocator())
         steady_ax.set_title("the first steps on a steady gradient")
         steady_ax.grid(True, which="major", alpha=0.3)
-        self.steady = {corrected: steady_ax.plot([], [], "o-", markersize=2.5, linewidth=1.6,
-                                                 color=colors[corrected],
-                                                 label=self.LABELS[corrected])[0]
-                       for corrected in (False, True)}
-        steady_ax.legend(loc="upper right", fontsize=8)
+        self.steady = {corrected: looks[corrected].on(
+            steady_ax.plot([], [], linewidth=1.6, label=self.LABELS[corrected])[0],
+            markersize=3) for corrected in (False, True)}
         live.animate(*self.steady.values())
 
         self.landscape = LandscapePanel(live, landscape_ax, PROBLEM, bounds=WINDOW)
-        self.paths = {corrected: self.landscape.add_path(self.LABELS[corrected], colors[corrected])
+        self.paths = {corrected: self.landscape.add_path(self.LABELS[corrected])
                       for corrected in (False, True)}
         landscape_ax.set_title("paths on Beale's function")
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e3)
         for corrected in (False, True):
-            self.losses.add_curve(self.LABELS[corrected], colors[corrected])
-        loss_ax.legend(loc="lower left", fontsize=8)
+            self.losses.add_curve(self.LABELS[corrected])
+        dress_runs({self.LABELS[corrected]: path for corrected, path in self.paths.items()},
+                   self.losses,
+                   {self.LABELS[corrected]: looks[corrected] for corrected in (False, True)})
+        self.key = PathKey(live, list(self.paths.values()))
         loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.set_title("loss per step")
         super().__init__(
@@ -121,12 +135,23 @@ class AdamExplorer(Explorer):
         first = (f"step 1: {steady[True][0]:.3g} η with the correction, {without[0]:.3g} η "
                  f"without; without it the step is furthest off at step {peak + 1} "
                  f"({without[peak]:.3g} η)")
-        failed = [f"{self.LABELS[corrected]} diverged at step {run.diverged_at}"
-                  for corrected, run in runs.items() if run.diverged]
+        blown = {corrected: blew_up_at(run) for corrected, run in runs.items()}
+        failed = [f"{self.LABELS[corrected]} diverged at step {step} (loss "
+                  f"{_loss_words(runs[corrected], step)})"
+                  for corrected, step in blown.items() if step is not None]
         if failed:
-            return Status(f"{'; '.join(failed)}: lower η.   {first}", warning=True)
+            advice = ("raise β₂: with so short a memory s holds only the last few g², and "
+                      "the step stays about η however gentle the slope" if beta_2 < 0.5
+                      else "lower η")
+            return Status(f"{'; '.join(failed)}: {advice}.   {first}", warning=True)
         return Status(f"{first}.   Loss after {STEPS} steps: with {runs[True].final_loss:.2g}, "
                       f"without {runs[False].final_loss:.2g}")
+
+
+def _loss_words(run: Trajectory, step: int) -> str:
+    if step >= len(run.losses) or not np.isfinite(run.losses[step]):
+        return "overflowed"
+    return f"{run.losses[step]:.2g} at that step, {np.max(run.losses):.2g} at its worst"
 
 
 @register("adam")

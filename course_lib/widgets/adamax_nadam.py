@@ -9,12 +9,13 @@ from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.adamax_nadam import KERAS_PSI, TORCH_COLOR, TORCH_PSI, momentum_schedule
-from course_lib.plots.colors import COLORS
+from course_lib.plots.colors import COLORS, LOOKS
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.problems import Beale, Bowl, Rosenbrock, RotatedBowl, Trajectory, trajectory
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.landscapes import SwitchingLandscape
+from course_lib.widgets.landscapes import PathKey, SwitchingLandscape, dress_runs
 from course_lib.widgets.panels import LossPanel
 
 STEPS = 100
@@ -65,14 +66,14 @@ class AdamaxNadamExplorer(Explorer):
         live = LiveFigure(figsize=(12.0, 3.7), ncols=3)
         landscape_ax, loss_ax, schedule_ax = live.axes
         self.landscape = SwitchingLandscape(live, landscape_ax, PROBLEMS, problem)
-        self.paths = {name: self.landscape.add_path(name, COLORS[COLOR_KEYS[name]])
-                      for name in METHODS}
+        self.paths = {name: self.landscape.add_path(name) for name in METHODS}
         landscape_ax.set_title("paths on the landscape")
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e3)
         for name in METHODS:
-            self.losses.add_curve(name, COLORS[COLOR_KEYS[name]])
-        loss_ax.legend(loc="lower left", fontsize=8)
+            self.losses.add_curve(name)
+        dress_runs(self.paths, self.losses, {name: LOOKS[COLOR_KEYS[name]] for name in METHODS})
+        self.key = PathKey(live, list(self.paths.values()))
         # Minor ticks on log axes cost much of the first draw and add nothing at this size.
         loss_ax.yaxis.set_minor_locator(NullLocator())
         loss_ax.set_title("loss per step")
@@ -93,7 +94,7 @@ class AdamaxNadamExplorer(Explorer):
         }
         (self.target,) = schedule_ax.plot([0, SCHEDULE_STEPS], [0, 0], ":", color="k",
                                           linewidth=1, label="β₁")
-        schedule_ax.legend(loc="lower right", fontsize=8)
+        schedule_ax.legend(loc="lower right", fontsize=LEGEND_FONTSIZE)
         live.animate(*self.schedules.values(), self.target)
         super().__init__(
             {

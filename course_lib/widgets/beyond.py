@@ -7,6 +7,9 @@ from functools import lru_cache
 import numpy as np
 
 from course_lib.plots import beyond
+from course_lib.plots.colors import LOOKS
+from course_lib.plots.counting import counted
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
@@ -42,29 +45,32 @@ class BeyondExplorer(Explorer):
 
     def __init__(self, weight_decay: float = 1.0, learning_rate: float = 0.01,
                  warmup_steps: int = 20):
-        live = LiveFigure(figsize=(12.5, 4.0), ncols=2)
+        live = LiveFigure(figsize=(12.5, 4.6), ncols=2)
         decay_ax, warmup_ax = live.axes
         self.lines = beyond.draw_decay(decay_ax, *decay_runs(_key(weight_decay),
                                                              _key(learning_rate)),
                                        weight_decay, learning_rate)
         decay_ax.set_title("Adam + L2 against AdamW: how fast do the weights shrink?")
-        decay_ax.legend(loc="lower left", fontsize=8)
 
         steps = np.arange(1, beyond.STEPS + 1)
         warmup_ax.set_xlim(0, beyond.STEPS)
         warmup_ax.set_ylim(0, 1.05)
         warmup_ax.set_autoscale_on(False)
         warmup_ax.plot(steps, beyond.adam_step_sizes(_REFERENCE_RATE) / _REFERENCE_RATE,
-                       color="#9a9a9a", linewidth=1.2, label="Adam's mean step, constant η")
+                       color="#9a9a9a", linestyle=":", linewidth=1.6,
+                       label="Adam's mean step, constant η")
         (self.schedule,) = warmup_ax.plot([], [], color="k", linestyle="--", linewidth=1.4,
                                           label="η(t) / η: warmup + cosine")
-        (self.steps,) = warmup_ax.plot([], [], color="#d62728", linewidth=1.6,
+        (self.steps,) = warmup_ax.plot([], [], color=LOOKS["Adam"].color, linewidth=1.8,
                                        label="Adam's mean step under the schedule")
         warmup_ax.set_xlabel("step")
         warmup_ax.set_ylabel("in units of the peak rate η")
         warmup_ax.set_title("warmup + cosine decay, and Adam's step on noisy gradients")
         warmup_ax.grid(True, alpha=0.3)
-        warmup_ax.legend(loc="upper right", fontsize=8)
+        # One key under both panels: inside either it would cover curves at some λ, η or warmup.
+        live.figure.legend(handles=[*self.lines.values(), *warmup_ax.get_lines()],
+                           loc="outside lower center", ncols=4, fontsize=LEGEND_FONTSIZE,
+                           frameon=False)
         live.animate(*self.lines.values(), self.schedule, self.steps)
         self.step_axis = steps
         super().__init__(
@@ -91,12 +97,14 @@ class BeyondExplorer(Explorer):
         self.steps.set_data(self.step_axis, adam_steps)
 
         end = beyond.STEPS
+        largest = int(np.argmax(adam_steps))
         return Status(
             f"after {end} steps the weights keep, of their start: AdamW busy "
             f"{decoupled.busy[-1]:.2f}, quiet {decoupled.quiet[-1]:.2f} (pure decay "
             f"(1 − ηλ)^{end} = {pure[-1]:.2f}); Adam + L2 busy {with_l2.busy[-1]:.2f}, quiet "
-            f"{with_l2.quiet[-1]:.2f}. Adam's first step: {adam_steps[0]:.2f} η with "
-            f"{int(warmup_steps)} warmup steps (1.00 η without)")
+            f"{with_l2.quiet[-1]:.2f}. With {counted(int(warmup_steps), 'warmup step')}, "
+            f"Adam's largest mean step is {adam_steps[largest]:.2f} η, at step {largest + 1} "
+            f"(without warmup: {warmup_curves(0)[1][0]:.2f} η, at step 1)")
 
 
 @register("beyond")

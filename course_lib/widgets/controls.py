@@ -96,7 +96,11 @@ def beta(description: str = "momentum β", value: float = 0.9,
 
 
 def condition_number(value: float = 10.0) -> widgets.FloatLogSlider:
-    return log_slider("condition number κ", value, 1.0, 1000.0, steps_per_decade=6)
+    slider = log_slider("condition number κ", value, 1.0, 1000.0, steps_per_decade=6)
+    # The page formats with d3: ".2g" shows κ = 100 as "1.0e+2". With no type, d3 formats
+    # like "g" with trailing zeros trimmed: four digits show every κ up to 1000 plainly.
+    slider.readout_format = ".4"
+    return slider
 
 
 def steps(value: int = 100, high: int = 400) -> widgets.IntSlider:

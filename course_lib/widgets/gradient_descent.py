@@ -5,11 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from course_lib import optimizers
+from course_lib.plots.colors import LOOKS
+from course_lib.plots.counting import counted
 from course_lib.problems import Bowl, trajectory
 from course_lib.problems.rates import gradient_descent_limit
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
+from course_lib.widgets.landscapes import PathKey, dress_runs
 from course_lib.widgets.panels import LandscapePanel, LossPanel
 
 MAX_STEPS = 300
@@ -24,6 +27,8 @@ class ValleyExplorer(Explorer):
         self.path = self.landscape.add_path("SGD")
         self.losses = LossPanel(live, live.axes[1], MAX_STEPS, high=1e3)
         self.losses.add_curve("SGD")
+        dress_runs({"SGD": self.path}, self.losses, {"SGD": LOOKS["SGD"]})
+        self.key = PathKey(live, [self.path])
         live.axes[0].set_title("gradient descent in a valley")
         live.axes[1].set_title("loss per step")
         super().__init__(
@@ -49,7 +54,7 @@ class ValleyExplorer(Explorer):
             return Status(f"diverged at step {run.diverged_at}: η = {learning_rate:.3g} is above "
                           f"2/κ = {limit:.3g}, so the steep direction overshoots more each step",
                           warning=True)
-        return Status(f"loss after {steps} steps: {run.final_loss:.3g}   "
+        return Status(f"loss after {counted(steps, 'step')}: {run.final_loss:.3g}   "
                       f"(stable while η < 2/κ = {limit:.3g}; the flat direction then shrinks "
                       f"by 1 − η = {1 - learning_rate:.3g} per step)")
 

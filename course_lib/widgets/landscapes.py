@@ -16,13 +16,16 @@ from collections.abc import Mapping
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 
-from course_lib.plots.colors import COLORS
+from course_lib.plots.colors import COLORS, Look, spread_marks
+from course_lib.plots.legends import LEGEND_FONTSIZE, PastedLegend
 from course_lib.problems import Beale, Bowl, Problem, Rosenbrock, RotatedBowl
 from course_lib.validation import choice
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.panels import (
     GRID,
+    LossPanel,
     PathArtist,
     StartPoint,
     contour_lines,
@@ -108,3 +111,48 @@ class SwitchingLandscape:
         path = PathArtist(self.live, self.ax, label, color or COLORS.get(label, "C0"), marker)
         self.paths.append(path)
         return path
+
+
+class PathKey:
+    """The key to a landscape's paths, under the whole figure, where it covers no data.
+
+    First the white start dot, the gold star of the minimum and the ✕ of a run that left,
+    then one entry per path shown: its colour, dash pattern and marker, the same as its loss
+    curve's. Built once with an entry for every path; :meth:`show` lists the paths shown (a
+    race's ticked optimizers), and each set of entries is drawn once and pasted back after
+    (``PastedLegend``), so neither a toggle nor a new surface pays for drawing text.
+    """
+
+    MARKS = (
+        Line2D([], [], marker="o", markersize=7, color="white", markeredgecolor="k",
+               linestyle="none", label="start"),
+        Line2D([], [], marker="*", markersize=11, color="gold", markeredgecolor="k",
+               linestyle="none", label="minimum"),
+        Line2D([], [], marker="X", markersize=9, color="#777777", markeredgecolor="k",
+               linestyle="none", label="where a run left"),
+    )
+
+    def __init__(self, live: LiveFigure, paths: list[PathArtist], columns: int | None = None):
+        handles = list(self.MARKS) + [path.line for path in paths]
+        self.legend = live.figure.legend(
+            handles=handles, loc="outside lower center", fontsize=LEGEND_FONTSIZE,
+            ncols=columns or len(handles), frameon=False, handlelength=3.0)
+        self.pasted = PastedLegend(self.legend, [path.line for path in paths],
+                                   first=len(self.MARKS))
+        live.animate(self.pasted)
+
+    def show(self, paths: list[PathArtist]) -> None:
+        self.pasted.show([path.line for path in paths])
+
+
+def dress_runs(paths: Mapping[str, PathArtist], losses: LossPanel,
+               looks: Mapping[str, Look]) -> None:
+    """Give each run's path and loss curve, by label, the look of its optimizer.
+
+    The path keeps a marker on every point (its steps show), the loss curve gets a few,
+    shifted run by run so two curves on top of each other both show theirs.
+    """
+    length = int(losses.ax.get_xlim()[1])
+    for index, (label, look) in enumerate(looks.items()):
+        look.on(paths[label].line, markersize=3.5)
+        look.on(losses.lines[label], markevery=spread_marks(index, len(looks), length))

@@ -9,14 +9,20 @@ import numpy as np
 from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
-from course_lib.plots.colors import COLORS
+from course_lib.plots.colors import COLORS, LOOKS
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.plots.momentum import speeds_on_a_slope
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.problems.rates import gradient_descent_limit, momentum_limit, momentum_speedup
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.landscapes import SwitchingLandscape, problem_choices
+from course_lib.widgets.landscapes import (
+    PathKey,
+    SwitchingLandscape,
+    dress_runs,
+    problem_choices,
+)
 from course_lib.widgets.panels import LossPanel
 
 STEPS = 200
@@ -69,7 +75,8 @@ class MomentumExplorer(Explorer):
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e3)
         for label in ("SGD", "Momentum"):
             self.losses.add_curve(label)
-        loss_ax.legend(loc="lower left", fontsize=8)
+        dress_runs(self.paths, self.losses, {label: LOOKS[label] for label in self.paths})
+        self.key = PathKey(live, list(self.paths.values()))
         loss_ax.set_title("loss per step")
 
         speed_ax.set_xscale("log")
@@ -89,7 +96,7 @@ class MomentumExplorer(Explorer):
                                       label="momentum, measured")
         (self.ceiling,) = speed_ax.plot([1, SPEED_STEPS], [1, 1], "--", color="#d62728",
                                         linewidth=1.2, label="predicted 1/(1 − β)")
-        speed_ax.legend(loc="upper left", fontsize=8)
+        speed_ax.legend(loc="upper left", fontsize=LEGEND_FONTSIZE)
         live.animate(self.speed, self.ceiling)
         super().__init__(
             {

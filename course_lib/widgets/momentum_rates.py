@@ -10,6 +10,7 @@ from matplotlib.ticker import NullLocator
 
 from course_lib import optimizers
 from course_lib.plots.colors import COLORS
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.problems.rates import (
     best_gradient_descent,
@@ -83,7 +84,7 @@ class MomentumRatesExplorer(Explorer):
                                                      linewidth=1.2)
         self.measured["GD"].set_label("GD at its best η = 2/(1 + κ)")
         self.measured["Momentum"].set_label("momentum at η, β")
-        error_ax.legend(loc="lower left", fontsize=8)
+        error_ax.legend(loc="lower left", fontsize=LEGEND_FONTSIZE)
         live.animate(*self.measured.values(), *self.predicted.values())
 
         cost_ax.set_yscale("log")
@@ -103,7 +104,7 @@ class MomentumRatesExplorer(Explorer):
                                          markeredgecolor="k", label="best η and β for this κ")
         (self.here,) = cost_ax.plot([], [], "o", color=COLORS["Momentum"], markersize=8,
                                     markeredgecolor="k", label="this β, measured")
-        cost_ax.legend(loc="upper left", fontsize=8)
+        cost_ax.legend(loc="upper left", fontsize=LEGEND_FONTSIZE)
         live.animate(self.cost, self.gd_cost, self.best_cost, self.here)
         super().__init__(
             {

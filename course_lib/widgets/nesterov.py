@@ -8,13 +8,19 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from course_lib import optimizers
-from course_lib.plots.nesterov import COLORS, LookAheadView, NesterovRun, look_ahead, nesterov_run
+from course_lib.plots.colors import LOOKS
+from course_lib.plots.nesterov import LookAheadView, NesterovRun, look_ahead, nesterov_run
 from course_lib.problems import Bowl, Trajectory, trajectory
 from course_lib.problems.rates import momentum_limit, nesterov_limit
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.landscapes import SwitchingLandscape, problem_choices
+from course_lib.widgets.landscapes import (
+    PathKey,
+    SwitchingLandscape,
+    dress_runs,
+    problem_choices,
+)
 from course_lib.widgets.panels import LossPanel
 
 STEPS = 200
@@ -59,10 +65,11 @@ class NesterovExplorer(Explorer):
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e3)
         for label in ("Momentum", "Nesterov"):
-            self.losses.add_curve(label, COLORS[label])
+            self.losses.add_curve(label)
+        dress_runs(self.paths, self.losses, {label: LOOKS[label] for label in self.paths})
+        self.key = PathKey(live, list(self.paths.values()))
         self.marker = loss_ax.axvline(0, color="k", linewidth=0.8, linestyle=":")
         live.animate(self.marker)
-        loss_ax.legend(loc="lower left", fontsize=8)
         loss_ax.set_title("loss J(θ) per step")
         super().__init__(
             {

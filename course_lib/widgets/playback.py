@@ -61,6 +61,7 @@ class StepPlayer:
         self._quiet = False
         self.set_steps(steps)
         self.play.observe(self._on_step, names="value")
+        self.play.observe(self._on_playing, names="playing")
         self.forward.on_click(self._step_forward)
 
     @property
@@ -108,4 +109,12 @@ class StepPlayer:
         self.render()
 
     def _step_forward(self, _button) -> None:
-        self.play.value = min(self.step + 1, self.steps)
+        # The player opens on the whole runs (k = n); from there a step starts the walk again,
+        # at iteration 1, as ▶ starts again at 0.
+        self.play.value = 1 if self.step >= self.steps else self.step + 1
+
+    def _on_playing(self, change) -> None:
+        # ▶ adds ``play.step`` per frame and pauses when that would pass n, so it stopped at
+        # 198 of 199 (step 2), and pressing it again stopped at once: the last frame is n.
+        if not change["new"] and self.steps - self.play.step < self.step < self.steps:
+            self.play.value = self.steps

@@ -21,12 +21,14 @@ from course_lib.experiments.surface_race import (
     multiplier_index,
     race_from,
 )
-from course_lib.plots.colors import COLORS
+from course_lib.plots.colors import COLORS, LOOKS
+from course_lib.plots.counting import counted
+from course_lib.plots.legends import LEGEND_FONTSIZE, PastedLegend
 from course_lib.validation import choice
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-from course_lib.widgets.landscapes import SwitchingLandscape
+from course_lib.widgets.landscapes import PathKey, SwitchingLandscape, dress_runs
 from course_lib.widgets.panels import LossPanel
 
 LOSS_FLOOR = 1e-8
@@ -57,10 +59,11 @@ class RaceExplorer(Explorer):
         self.losses = LossPanel(live, loss_ax, SURFACE_STEPS, low=LOSS_FLOOR, high=1e3)
         for name in NAMES:
             self.losses.add_curve(name)
+        dress_runs(self.paths, self.losses, {name: LOOKS[name] for name in NAMES})
         loss_ax.set_title("loss per step")
-        # The rates go in the status line, not the legend: drawing a legend's text again
-        # costs more than the rest of a move.
-        loss_ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+        # The rates go in the status line, not the key: the key is drawn again only when a
+        # toggle changes which optimizers race.
+        self.key = PathKey(live, list(self.paths.values()), columns=6)
         multiplier_control = widgets.FloatLogSlider(
             value=multiplier, base=2, min=math.log2(MULTIPLIERS[0]),
             max=math.log2(MULTIPLIERS[-1]), step=0.5, readout_format=".3g",
@@ -94,6 +97,7 @@ class RaceExplorer(Explorer):
             self.losses.show(name, None if visible is None else run.losses)
 
         racing = [name for name in NAMES if shown[name]]
+        self.key.show([self.paths[name] for name in racing])
         if not racing:
             return Status("every optimizer is switched off: tick at least one box")
         failed = [name for name in racing if runs[name].diverged]
@@ -105,10 +109,11 @@ class RaceExplorer(Explorer):
             crashes = ", ".join(f"{name} at step {runs[name].diverged_at} "
                                 f"(η {factor * rates[name]:.2g})" for name in failed)
             return Status(f"diverged at ×{factor:.3g} the range-test rate: {crashes}; ✕ marks "
-                          f"where it left. Loss after {steps} steps: {ranking or 'none left'}",
+                          f"where it left. Loss after {counted(steps, 'step')}: "
+                          f"{ranking or 'none left'}",
                           warning=True)
-        return Status(f"×{factor:.3g} the range-test rate. Loss after {steps} steps, best first: "
-                      f"{ranking}")
+        return Status(f"×{factor:.3g} the range-test rate. Loss after "
+                      f"{counted(steps, 'step')}, best first: {ranking}")
 
 
 @register("race")
@@ -199,9 +204,12 @@ class NetworkRaceExplorer(Explorer):
         self.title = curve_ax.set_title(" ")
         self.curves = {}
         for name in NAMES:
-            (self.curves[name],) = curve_ax.plot([], [], color=COLORS[name], linewidth=1.5,
-                                                 label=name)
-        curve_ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+            self.curves[name] = LOOKS[name].on(curve_ax.plot([], [], linewidth=1.5, label=name)[0])
+        # Only the ticked optimizers: each set is drawn once, then pasted.
+        self.key = curve_ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5),
+                                   fontsize=LEGEND_FONTSIZE)
+        self.pasted_key = PastedLegend(self.key, list(self.curves.values()))
+        live.animate(self.pasted_key)
 
         # final[o, s] = training loss, training accuracy, validation loss, validation accuracy
         final = self.results["final"]
@@ -210,14 +218,14 @@ class NetworkRaceExplorer(Explorer):
         self.bars = gap_ax.bar(x, np.zeros(len(x)), color=[COLORS[n] for n in NAMES],
                                alpha=0.75)
         (self.seed_dots,) = gap_ax.plot([], [], "o", color="k", markersize=4, label="every seed")
-        gap_ax.set_xticks(x, NAMES, rotation=30, fontsize=8)
+        gap_ax.set_xticks(x, NAMES, rotation=30, fontsize=9)
         gap_ax.set_xlim(-0.6, len(x) - 0.4)
         gap_ax.set_ylim(0.0, 5.0)
         gap_ax.set_autoscale_on(False)
         gap_ax.grid(True, axis="y", alpha=0.3)
         gap_ax.set_ylabel("training − validation accuracy (points)")
         gap_ax.set_title("the generalisation gap after the last epoch")
-        gap_ax.legend(loc="upper left", fontsize=8)
+        gap_ax.legend(loc="upper left", fontsize=LEGEND_FONTSIZE)
         live.animate(self.title, *self.curves.values(), *self.bars, self.seed_dots)
         super().__init__(
             {
@@ -250,6 +258,7 @@ class NetworkRaceExplorer(Explorer):
         self.seed_dots.set_data(dots_x, dots_y)
 
         racing = [o for o, name in enumerate(NAMES) if shown[name]]
+        self.pasted_key.show([self.curves[NAMES[o]] for o in racing])
         if not racing:
             return Status("every optimizer is switched off: tick at least one box")
         last = history[:, -1]

@@ -30,13 +30,11 @@ from course_lib.experiments.schedule_sweep import (
     load_cache,
     nearest,
 )
+from course_lib.plots.legends import LEGEND_FONTSIZE
+from course_lib.plots.schedules import SCHEDULE_LOOKS
 from course_lib.widgets import controls
 from course_lib.widgets.canvas import LiveFigure
 from course_lib.widgets.explorer import Explorer, Status, register
-
-COLORS = {"constant": "#4c4c4c", "power": "#1f77b4", "exponential": "#ff7f0e",
-          "piecewise": "#2ca02c", "performance": "#d62728", "cosine": "#9467bd",
-          "1cycle": "#8c564b"}
 
 
 class ScheduleExplorer(Explorer):
@@ -46,10 +44,10 @@ class ScheduleExplorer(Explorer):
     line collection per panel: two artists per panel instead of seven keep a move fast.
     """
 
-    def __init__(self, highlight="exponential", initial_learning_rate=0.0316, decay_epochs=8,
+    def __init__(self, highlight="exponential", initial_learning_rate=0.03, decay_epochs=8,
                  power=1.0, patience=3):
         self.cache = load_cache()
-        live = LiveFigure(figsize=(12.0, 4.0), ncols=2)
+        live = LiveFigure(figsize=(12.0, 4.3), ncols=2)
         rate_ax, loss_ax = live.axes
         epochs = self.cache.epochs
         rate_ax.set_yscale("log")
@@ -74,18 +72,18 @@ class ScheduleExplorer(Explorer):
         (self.chosen_loss,) = loss_ax.plot([], [], "o-", markersize=3, linewidth=2.6)
         (self.ends,) = loss_ax.plot([], [], "X", markersize=10, color="#333")
         live.animate(*self.others.values(), self.chosen_rate, self.chosen_loss, self.ends)
-        loss_ax.legend(handles=[Line2D([], [], color=COLORS[name], label=name)
-                                for name in SCHEDULE_NAMES], loc="upper right", fontsize=8,
-                       ncols=2)
+        # Under the figure: inside the loss panel it covered the curves of the high rates.
+        live.figure.legend(handles=[SCHEDULE_LOOKS[name].on(Line2D([], [], label=name))
+                                    for name in SCHEDULE_NAMES],
+                           loc="outside lower center", fontsize=LEGEND_FONTSIZE,
+                           ncols=len(SCHEDULE_NAMES), frameon=False, handlelength=3.5)
         self._x_rates = np.arange(epochs * self.cache.steps_per_epoch) / self.cache.steps_per_epoch
         self._x_losses = np.arange(1, epochs + 1)
         self._order: list[str] = []
         super().__init__(
             {
                 "highlight": controls.dropdown("highlight", SCHEDULE_NAMES, highlight),
-                "initial_learning_rate": controls.log_slider(
-                    "initial rate η₀", initial_learning_rate, INITIAL_RATES[0], INITIAL_RATES[-1],
-                    steps_per_decade=2),
+                "initial_learning_rate": _initial_rate_slider(initial_learning_rate),
                 "decay_epochs": _decay_slider(decay_epochs),
                 "power": controls.linear_slider("power c", power, POWERS[0], POWERS[-1], 0.5),
                 "patience": controls.int_slider("patience (performance)", patience,
@@ -101,19 +99,21 @@ class ScheduleExplorer(Explorer):
             runs[name] = self.cache.run(setting)
             rates[name] = self.cache.rates(setting)
         self._order = [name for name in SCHEDULE_NAMES if name != highlight]
-        colors = [COLORS[name] for name in self._order]
+        looks = [SCHEDULE_LOOKS[name] for name in self._order]
         self.others["rate"].set_segments(
             [np.column_stack([self._x_rates, rates[name]]) for name in self._order])
         self.others["loss"].set_segments(
             [np.column_stack([self._x_losses, runs[name].val_loss])[:self._logged(runs[name])]
              for name in self._order])
         for collection in self.others.values():
-            collection.set_color(colors)
+            collection.set_color([look.color for look in looks])
+            collection.set_linestyle([look.linestyle for look in looks])
         chosen = runs[highlight]
         self.chosen_rate.set_data(self._x_rates, rates[highlight])
         self.chosen_loss.set_data(self._x_losses, chosen.val_loss)
-        for line in (self.chosen_rate, self.chosen_loss):
-            line.set_color(COLORS[highlight])
+        look = SCHEDULE_LOOKS[highlight]
+        self.chosen_rate.set(color=look.color, linestyle=look.linestyle)
+        look.on(self.chosen_loss, markersize=5)
         blown_up = [run for run in runs.values() if run.diverged_at > 0]
         self.ends.set_data([run.diverged_at for run in blown_up],
                            [run.val_loss[run.diverged_at - 1] for run in blown_up])
@@ -142,6 +142,20 @@ class ScheduleExplorer(Explorer):
             return np.asarray(x), np.asarray(y)
         segment = self.others[panel].get_segments()[self._order.index(name)]
         return segment[:, 0], segment[:, 1]
+
+
+def _initial_rate_slider(value: float) -> widgets.SelectionSlider:
+    """η₀ on the cache's half-decade grid, 0.0032 … 1: every stop is a trained run.
+
+    A finer slider would show, between two grid values, a run trained at neither while its
+    readout named a third rate; so one arrow press moves to the next run there is, and the
+    readout names the η₀ that run was trained with. ``value`` is taken to the nearest stop.
+    """
+    return widgets.SelectionSlider(
+        options=[(f"{rate:.2g}", rate) for rate in INITIAL_RATES],
+        value=nearest(value, INITIAL_RATES, log=True), description="initial rate η₀",
+        continuous_update=True, style={"description_width": "initial"},
+        layout=widgets.Layout(width="auto"))
 
 
 def _decay_slider(value: float) -> widgets.FloatLogSlider:
@@ -187,7 +201,7 @@ class OneCycleExplorer(Explorer):
         momentum_ax.set_title("momentum: the mirror image")
         (self.relative,) = relative_ax.plot([], [], color="#8c564b", linewidth=2)
         (self.floor,) = relative_ax.plot([], [], ":", color="#555", label="η₀ / η₁")
-        relative_ax.legend(loc="upper right", fontsize=8)
+        relative_ax.legend(loc="upper right", fontsize=LEGEND_FONTSIZE)
         (self.absolute,) = log_ax.plot([], [], color="#8c564b", linewidth=2)
         (self.momentum,) = momentum_ax.plot([], [], color="#1f77b4", linewidth=2)
         # Dashed lines at the peak (half the cycle) and at the end of the cycle, in each panel.

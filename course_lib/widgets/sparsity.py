@@ -18,10 +18,12 @@ from course_lib.experiments.sparsity_sweep import (
     TOLERANCES,
     load_cache,
 )
+from course_lib.plots.legends import LEGEND_FONTSIZE
 from course_lib.plots.sparsity import (
     COLORS,
     HISTOGRAM_EDGES,
     LABELS,
+    LOOKS,
     magnitude_axes,
     magnitude_counts,
 )
@@ -39,7 +41,7 @@ class SparsityExplorer(Explorer):
         for tol in TOLERANCES.values():
             for method in ("pruning", *METHODS):
                 self.cache.curve(method, tol)
-        live = LiveFigure(figsize=(12.0, 4.0), ncols=2)
+        live = LiveFigure(figsize=(12.0, 4.4), ncols=2)
         curve_ax, histogram_ax = live.axes
         curve_ax.set_xlim(-0.02, 1.02)
         curve_ax.set_ylim(0, 1.02)
@@ -50,13 +52,12 @@ class SparsityExplorer(Explorer):
                          linestyle=":", linewidth=1, label="dense model")
         self.curves, self.points = {}, {}
         for method in ("pruning", *METHODS):
-            (self.curves[method],) = curve_ax.plot([], [], "o-", markersize=3,
-                                                   color=COLORS[method], label=LABELS[method])
+            (self.curves[method],) = curve_ax.plot([], [], label=LABELS[method])
+            LOOKS[method].on(self.curves[method], markersize=3.5)
             (self.points[method],) = curve_ax.plot([], [], "o", markersize=12,
                                                    markerfacecolor="none", markeredgewidth=2.2,
                                                    color=COLORS[method])
             live.animate(self.curves[method], self.points[method])
-        curve_ax.legend(loc="lower left", fontsize=8)
 
         magnitude_axes(histogram_ax)
         histogram_ax.set_title("where the small weights sit, at this λ")
@@ -64,12 +65,18 @@ class SparsityExplorer(Explorer):
         for method in METHODS:
             self.histograms[method] = histogram_ax.stairs(
                 np.ones(len(HISTOGRAM_EDGES) - 1), HISTOGRAM_EDGES, baseline=0.5,
-                color=COLORS[method], linewidth=1.8, label=LABELS[method])
+                color=COLORS[method], linestyle=LOOKS[method].linestyle, linewidth=1.8,
+                label=LABELS[method])
             live.animate(self.histograms[method])
         self.tolerance_line = histogram_ax.axvline(-8.5, color="#d62728", linestyle="--",
                                                    linewidth=1.2, label="counted as zero: left")
         live.animate(self.tolerance_line)
-        histogram_ax.legend(loc="upper left", fontsize=8)
+        # One key under both panels: inside, it covered the ring of a chosen point and the
+        # bar of exact zeros at the left edge of the histogram.
+        live.figure.legend(handles=[*self.curves.values(), *curve_ax.get_lines()[:1],
+                                    self.tolerance_line],
+                           loc="outside lower center", ncols=5, fontsize=LEGEND_FONTSIZE,
+                           frameon=False)
         for ax in live.axes:
             ax.set_autoscale_on(False)
             ax.grid(True, alpha=0.3)

@@ -90,4 +90,5 @@ def test_status_reports_the_runs_it_draws():
     assert f"Adam + L2 busy {with_l2.busy[-1]:.2f}" in message
     assert f"(1 − ηλ)^{beyond.STEPS} = {0.99 ** beyond.STEPS:.2f}" in message
     explorer.controls["warmup_steps"].value = 0
-    assert "first step: 1.00 η" in explorer.last_status.message
+    # Without warmup the first step is the largest: exactly η, since m̂/√ŝ = ±1 at step 1.
+    assert "largest mean step is 1.00 η, at step 1" in explorer.last_status.message

@@ -96,7 +96,7 @@ def test_a_rate_far_too_high_is_flagged_and_a_good_one_is_not(explorer):
     explorer.controls["initial_learning_rate"].value = 1.0
     assert explorer.last_status.warning
     assert "constant" in explorer.last_status.message.split("too high:")[1]
-    explorer.controls["initial_learning_rate"].value = 0.0316
+    explorer.controls["initial_learning_rate"].value = playground.INITIAL_RATES[2]  # 0.0316
     assert not explorer.last_status.warning
     explorer.controls["initial_learning_rate"].value = 0.01
 
