@@ -11,7 +11,8 @@ turns them into HTML with every Sphinx warning an error:
   lesson" links (Binder, a JupyterHub through nbgitpuller, the notebook to download);
 - a link to a file that is not on the site (a module, the README's other sections) becomes a
   link to that file in the repository;
-- MathJax comes from npm's `node_modules/mathjax` into the site's `_static/mathjax/`.
+- MathJax comes from npm's `node_modules/mathjax` into the site's `_static/mathjax/` (staged in
+  `_vendor/`: Jupyter Book would load every script it finds in `_static/` on every page).
 
     .venv/bin/python site/build.py [--jupyterhub-url URL]
 """
@@ -153,7 +154,7 @@ def stage(hub: str) -> dict:
     for notebook in notebooks:
         stage_notebook(notebook, links, config, hub)
 
-    static = STAGE / "_static" / "mathjax"
+    static = STAGE / "_vendor" / "mathjax"
     if not (MATHJAX / "tex-chtml.js").exists():
         sys.exit(f"site/build.py: {MATHJAX} is missing: run `npm ci` at the repository root")
     for part in MATHJAX_PARTS:
