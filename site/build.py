@@ -1,7 +1,7 @@
 """Build the course as a static website in _build/site/ (what `make site` runs).
 
-The pages are assembled in _build/site-src/ first, then Jupyter Book 1 (Sphinx, MyST-NB)
-turns them into HTML with every Sphinx warning an error:
+The pages are assembled in _build/site-src/ first, then Sphinx turns them into HTML with
+Jupyter Book 1's configuration (MyST-NB, the book theme) and every warning an error:
 
 - the home page is made of the README's sections a reader needs (what the course is and for
   whom, the lesson map, the notation, the errata) and `site/home_running.md`, so it never
@@ -167,13 +167,24 @@ def stage(hub: str) -> dict:
     return config
 
 
+# Jupyter Book turns _config.yml into a Sphinx conf.py; the site is then built by Sphinx
+# without the extensions it does not use: sphinx-thebe would declare its CDN address twice on
+# every page (a console error), sphinx-comments and the LaTeX and intersphinx helpers add
+# nothing to an HTML site read offline.
+UNUSED_EXTENSIONS = ["sphinx_thebe", "sphinx_comments", "sphinx.ext.intersphinx",
+                     "sphinx_jupyterbook_latex"]
+
+
 def build() -> None:
-    # --keep-going lists every warning before failing; -W makes each one an error.
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(STAGE),
-               "--warningiserror", "--keep-going", "--quiet"]
-    subprocess.run(command, check=True)
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "jupyter-book"), "config", "sphinx", str(STAGE)], check=True,
+                   stdout=subprocess.DEVNULL)
+    with (STAGE / "conf.py").open("a") as conf:
+        conf.write(f"extensions = [e for e in extensions if e not in {UNUSED_EXTENSIONS!r}]\n")
     shutil.rmtree(OUT, ignore_errors=True)
-    shutil.move(STAGE / "_build" / "html", OUT)
+    # --keep-going lists every warning before failing; -W makes each one an error.
+    subprocess.run([str(bin_dir / "sphinx-build"), "-b", "html", "-W", "--keep-going", "-q",
+                    "-d", str(STAGE / ".doctrees"), str(STAGE), str(OUT)], check=True)
 
 
 def main() -> None:
