@@ -148,6 +148,7 @@ def stage(hub: str) -> dict:
     STAGE.mkdir(parents=True)
     shutil.copy2(SITE / "_config.yml", STAGE / "_config.yml")
     shutil.copy2(SITE / "_toc.yml", STAGE / "_toc.yml")
+    shutil.copytree(SITE / "_templates", STAGE / "_templates")
     (STAGE / "index.md").write_text(home_page(links))
     cheatsheet = (REPO / "CHEATSHEET.md").read_text()
     (STAGE / "CHEATSHEET.md").write_text(links.rewrite(cheatsheet, REPO / "CHEATSHEET.md"))

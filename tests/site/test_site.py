@@ -59,14 +59,18 @@ PAGE_FACTS = """async () => {
 }"""
 
 
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="module")
 def site():
     """Build the site from the committed sources, then serve it on 127.0.0.1."""
     if not (REPO / "node_modules" / "mathjax").is_dir():
         pytest.fail("node_modules/mathjax is missing: run `npm ci` at the repository root")
     subprocess.run([sys.executable, str(REPO / "site" / "build.py")], cwd=REPO, check=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(SITE))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(QuietHandler, directory=str(SITE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
