@@ -3,6 +3,8 @@
 #   make test   run the whole test suite
 # and one for a contributor between edits:
 #   make test-fast   the quick tests only (no browser, install or slow tests, no nbval)
+# and one for publishing:
+#   make site   build the course as a static website in _build/site/ (JUPYTERHUB_URL=...)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +17,7 @@ ifeq ($(shell id -u),0)
 ALLOW_ROOT := --allow-root
 endif
 
-.PHONY: lab test test-fast venv test-venv clean
+.PHONY: lab test test-fast venv test-venv site site-venv clean
 
 venv: $(BIN)/.installed $(LAB_SETTINGS)
 
@@ -32,9 +34,25 @@ $(BIN)/.installed: requirements.txt pyproject.toml
 # The test and CI tools come on top of the learner's packages, only for `make test`.
 test-venv: $(BIN)/.test-installed
 
-$(BIN)/.test-installed: requirements-test.txt $(BIN)/.installed
-	$(BIN)/python -m pip install -r requirements-test.txt
+$(BIN)/.test-installed: requirements-test.txt requirements-site.txt $(BIN)/.installed
+	$(BIN)/python -m pip install -r requirements-test.txt -r requirements-site.txt
 	touch $@
+
+# The website's tools (Jupyter Book 1) on top of the learner's packages, only for `make site`
+# (`make test` installs them too: tests/site builds the site). MathJax comes from npm.
+site-venv: $(BIN)/.site-installed
+
+$(BIN)/.site-installed: requirements-site.txt $(BIN)/.installed
+	$(BIN)/python -m pip install -r requirements-site.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+# The lessons as committed (never executed here), the exercises and the cheat sheet as a site.
+JUPYTERHUB_URL ?=
+site: venv site-venv node_modules/.package-lock.json
+	$(BIN)/python site/build.py --jupyterhub-url "$(JUPYTERHUB_URL)"
 
 # JupyterLab 4.6 can route a slider callback's plot into another cell's output when
 # comms travel over subshells (jupyterlab#19719, ipykernel#1564): the override turns that off.
@@ -59,4 +77,4 @@ test-fast: venv test-venv
 		--ignore=tests/browser --ignore=tests/install -p no:nbval
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) _build
