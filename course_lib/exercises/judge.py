@@ -7,7 +7,6 @@ nothing of the submission but the plain data its process sent back.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -68,13 +67,16 @@ class TaskResult:
 
     @property
     def likely_mistake(self) -> Mistake | None:
-        """The mistake that explains the most failed cases (the first listed on a tie)."""
-        counts = Counter(m.name for case in self.cases for m in case.mistakes)
-        if not counts:
+        """The first listed mistake that explains every case failed with a wrong answer, or
+        None. A mistake that explains only some of them is not the learner's: a different
+        formula can agree with it where both give the same number (0 at step 0, say)."""
+        wrong = [case for case in self.cases if case.status == FAIL]
+        if not wrong:
             return None
-        order = [m for case in self.cases for m in case.mistakes]
-        best = max(counts.values())
-        return next(m for m in order if counts[m.name] == best)
+        shared = {m.name for m in wrong[0].mistakes}
+        for case in wrong[1:]:
+            shared &= {m.name for m in case.mistakes}
+        return next((m for case in wrong for m in case.mistakes if m.name in shared), None)
 
     @property
     def shared_error(self) -> str | None:
