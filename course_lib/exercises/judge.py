@@ -25,6 +25,12 @@ IN_PLACE = Mistake(
     "the caller still needs the old values.",
 )
 
+NOT_WHOLE = Mistake(
+    "not a whole number",
+    "The answer counts steps, and t takes whole values only: give the first whole t for which "
+    "the condition holds, not the real number that solves the equation.",
+)
+
 
 @dataclass(frozen=True)
 class CaseResult:
@@ -170,6 +176,9 @@ class Judge:
                          if task.kind == "function" else f"{show(answer)} is not right")
             mistakes += [m for j, m in enumerate(task.mistakes)
                          if self._is_variant(index, j, answer)]
+            if (not mistakes and task.whole_number and np.isfinite(answer)
+                    and not float(answer).is_integer()):
+                mistakes.append(NOT_WHOLE)
             if not mistakes and _has_non_finite(answer):
                 parts.append("the answer contains NaN or inf")
         if outcome.mutated:

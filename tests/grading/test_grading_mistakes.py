@@ -422,3 +422,15 @@ def test_pruning_with_int_fails_a_visible_and_a_hidden_case():
     result = check_result("ex10.q3", magnitude_prune)
     assert not result.passed
     assert result.likely_mistake.name == "count rounded down (int)"
+
+
+@pytest.mark.parametrize("answer", [692.8, 693.147, 692.5])
+def test_a_fractional_step_count_is_named_not_a_whole_number(answer):
+    result = check_result("ex06.q3", lambda: answer)
+    assert not result.passed and result.likely_mistake.name == "not a whole number"
+
+
+@pytest.mark.parametrize("answer", [float("nan"), 700.0])
+def test_a_non_number_or_a_wrong_whole_number_is_not_called_fractional(answer):
+    result = check_result("ex06.q3", lambda: answer)
+    assert not result.passed and result.likely_mistake is None

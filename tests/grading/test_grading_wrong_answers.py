@@ -6,12 +6,16 @@ variant function. ``NOT_NAMED`` answers are the documented few that get only the
 actual numbers, each with the reason no name fits.
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 
 import pytest
 
-from course_lib.exercises import TASKS, check_result
+from course_lib.exercises import TASKS, check_result, visible_cases
+from course_lib.exercises.calling import call_learner
+from course_lib.exercises.judge import Judge
+from course_lib.exercises.tasks import EXERCISES, SELF_CHECKS
 
 NOT_NAMED = None
 
@@ -261,10 +265,14 @@ WRONG = [
           "    lr_t = learning_rate * np.sqrt(1 - beta_2) / (1 - beta_1)\n"
           "    return -lr_t * m / (np.sqrt(s) + epsilon)\n"),
     # ex06.q3 and q4
-    Wrong("ex06.q3", "t left a real number (ln ½ / ln β₂)",
+    Wrong("ex06.q3", "not a whole number",
           "import math\n"
           "def steps_until_correction_below_two():\n"
           "    return math.log(0.5) / math.log(0.999)\n"),
+    Wrong("ex06.q3", "not a whole number",
+          "import math\n"
+          "def steps_until_correction_below_two():\n"
+          "    return math.log(2) / (1 - 0.999)  # ln 0.999 ≈ −0.001\n"),
     Wrong("ex06.q3", "one step early (off-by-one)",
           "import math\n"
           "def steps_until_correction_below_two():\n"
@@ -476,11 +484,14 @@ WRONG = [
 ]
 
 
-def _outcome(wrong: Wrong) -> tuple[str, str | None]:
+def _answer(wrong: Wrong):
     namespace: dict = {}
     exec("import numpy as np\n" + wrong.source, namespace)
-    task = TASKS[wrong.task_id]
-    result = check_result(task.id, namespace[task.answer_name])
+    return namespace[TASKS[wrong.task_id].answer_name]
+
+
+def _outcome(wrong: Wrong) -> tuple[str, str | None]:
+    result = check_result(wrong.task_id, _answer(wrong))
     if result.passed:
         return "passed", None
     mistake = result.likely_mistake
@@ -515,3 +526,21 @@ def test_every_task_with_a_formula_has_wrong_answers_in_the_table():
     formula_tasks = {task_id for task_id, task in TASKS.items()
                      if task.kind == "function" and task.exercise_id.startswith("ex")}
     assert formula_tasks <= {wrong.task_id for wrong in WRONG}
+
+
+def test_the_learner_edition_names_every_wrong_answer_from_its_data_alone(tmp_path):
+    """The edition's tasks, rebuilt from the data release writes, judge each answer as the
+    task modules do."""
+    path = tmp_path / "visible_cases.json"
+    path.write_text(json.dumps(visible_cases.to_data(EXERCISES, SELF_CHECKS)), encoding="utf-8")
+    exercises, _ = visible_cases.read(path)
+    from_data = {task.id: task for exercise in exercises.values() for task in exercise.tasks}
+    for wrong in WRONG:
+        task = from_data[wrong.task_id]
+        assert task.reference is None
+        judge = Judge(task, task.visible_cases())
+        answer = _answer(wrong)
+        result = judge.judge([call_learner(answer, case.arguments()) for case in judge.cases])
+        mistake = result.likely_mistake
+        assert not result.passed
+        assert (mistake.name if mistake else NOT_NAMED) == wrong.name, wrong.label

@@ -10,8 +10,6 @@ convention the task uses.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ..spec import Case, Exercise, Mistake, Task, choice_task, value_task
@@ -273,16 +271,13 @@ CORRECTION_TIME = value_task(
     title="When bias correction fades",
     answer_name="steps_until_correction_below_two",
     answer=693,
+    whole_number=True,
     mistakes={
         692: ("one step early (off-by-one)",
               "At t = 692, 1/(1 − 0.999ᵗ) is still a little above 2; look for the first t "
               "where it is below."),
         694: ("one step late (off-by-one)",
               "At t = 693 the factor is already below 2."),
-        math.log(0.5) / math.log(0.999): (
-            "t left a real number (ln ½ / ln β₂)",
-            "t counts steps, a whole number: the first whole t above ln(1/2)/ln(0.999) = "
-            "692.8."),
         1000: ("the averaging window 1/(1−β₂) instead",
                "1/(1 − β₂) = 1000 is how many steps s averages over, not when the correction "
                "halves."),
