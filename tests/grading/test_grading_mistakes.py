@@ -316,13 +316,15 @@ def test_the_score_table_blames_an_unknown_wrong_soft_threshold_for_task_2(capsy
     namespace = {}
     exec("import numpy as np\n"
          "def soft_threshold(w, threshold):\n"
-         "    return np.maximum(w - threshold, 0.0)  # loses the negative weights\n"
+         "    # shrinks the negative weights away from 0: no variant names that\n"
+         "    return np.where(np.abs(w) > threshold, w - threshold, 0.0)\n"
          "def proximal_l1_step(w, grad, learning_rate, l1):\n"
          "    return soft_threshold(w - learning_rate * grad, learning_rate * l1)\n", namespace)
     score("ex10", namespace)
     rows = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()
             if line.strip().startswith(("✓", "✗", "…"))}
     assert "calls your soft_threshold (ex10.q1), not right yet" in rows["ex10.q2"]
+    assert "likely mistake" not in rows["ex10.q1"] + rows["ex10.q2"]
     assert "calls your" not in rows["ex10.q1"]
 
 
