@@ -235,6 +235,11 @@ WRONG = [
         "    s = beta_2 * s + (1 + beta_2) * grad**2\n"
         "    m_hat, s_hat = m / (1 - beta_1**t), s / (1 - beta_2**t)\n"
         "    return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s\n")),
+    Wrong("ex06.q1", "1+β₁ where 1−β₁ belongs (in m)", _adam(
+        "    m = beta_1 * m + (1 + beta_1) * grad\n"
+        "    s = beta_2 * s + (1 - beta_2) * grad**2\n"
+        "    m_hat, s_hat = m / (1 - beta_1**t), s / (1 - beta_2**t)\n"
+        "    return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s\n")),
     Wrong("ex06.q1", "m̂ and ŝ returned instead of m and s", _adam(
         "    m = beta_1 * m + (1 - beta_1) * grad\n"
         "    s = beta_2 * s + (1 - beta_2) * grad**2\n"
@@ -339,6 +344,9 @@ WRONG = [
           "def power_schedule(step, initial_learning_rate, s, c):\n"
           "    t = step - 1  # the first step is step 1\n"
           "    return initial_learning_rate / (1 + t / s) ** c\n"),
+    Wrong("ex09.q1", "staircase (t // s)",
+          "def power_schedule(step, initial_learning_rate, s, c):\n"
+          "    return initial_learning_rate / (1 + step // s) ** c\n"),
     # ex09.q2, exponential scheduling
     Wrong("ex09.q2", "times instead of power (η₀·0.1·t/s)",
           "def exponential_schedule(step, initial_learning_rate, s):\n"
@@ -399,6 +407,12 @@ WRONG = [
           "    return float(np.interp(step, [0, total_steps / 2, total_steps],\n"
           "                           [initial_learning_rate, max_learning_rate,"
           " initial_learning_rate]))\n"),
+    Wrong("ex09.q4", "last phase down to 0, not η₀/1000",
+          "def one_cycle(step, total_steps, initial_learning_rate, max_learning_rate):\n"
+          "    cycle = 0.9 * total_steps\n"
+          "    return float(np.interp(step, [0, cycle / 2, cycle, total_steps],\n"
+          "                           [initial_learning_rate, max_learning_rate,"
+          " initial_learning_rate, 0]))\n"),
     # ex09.q5, the plateau rule
     Wrong("ex09.q5", "waits one epoch too many (> patience)",
           _plateau("loss < best - min_delta", cut="wait > patience")),
@@ -463,6 +477,13 @@ WRONG = [
     Wrong("ex10.q3", "fraction used as a magnitude threshold",
           "def magnitude_prune(w, sparsity):\n"
           "    return np.where(np.abs(w) < sparsity, 0.0, w)\n"),
+    Wrong("ex10.q3", "count rounded up (ceil)",
+          "import math\n"
+          "def magnitude_prune(w, sparsity):\n"
+          "    k = math.ceil(sparsity * w.size)\n"
+          "    flat = w.flatten()\n"
+          "    flat[np.argsort(np.abs(flat))[:k]] = 0\n"
+          "    return flat.reshape(w.shape)\n"),
     # ex10.q4 and q5
     Wrong("ex10.q4", "density instead of sparsity",
           "def sparsity(w):\n    return np.count_nonzero(w) / w.size\n"),
@@ -481,6 +502,17 @@ WRONG = [
         "    s = beta_2 * s + (1 - beta_2) * grad**2\n"
         "    return theta + learning_rate * m / np.sqrt(s + epsilon), m, s\n"),
           why_not_named="bias correction missing, ε inside and the sign flipped at once"),
+    Wrong("ex04.q2", NOT_NAMED, _rmsprop(
+        "    s = rho * s + (1 - rho) * grad**2\n"
+        "    return theta - learning_rate * grad / np.sqrt(s) + epsilon, s\n"),
+          why_not_named="parentheses missing: ε is added to θ, a slip no formula variant is"),
+    Wrong("ex06.q1", NOT_NAMED, _adam(
+        _ADAM_MS + "    if t > 1:  # 1 - beta**0 would be 0\n"
+        "        m_hat, s_hat = m / (1 - beta_1**(t - 1)), s / (1 - beta_2**(t - 1))\n"
+        "    else:\n"
+        "        m_hat, s_hat = m, s\n"
+        "    return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s\n"),
+          why_not_named="t − 1, guarded at t = 1 by no correction: two mistakes on two cases"),
 ]
 
 

@@ -73,6 +73,10 @@ def _one_plus_betas(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon
     return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s
 
 
+def _one_plus_beta_in_m(**kwargs):
+    return _adam(**kwargs, m_weight=1 + kwargs["beta_1"])
+
+
 def _corrected_returned(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
     m = beta_1 * m + (1 - beta_1) * grad
     s = beta_2 * s + (1 - beta_2) * grad * grad
@@ -175,6 +179,10 @@ STEP = Task(
                 "m and s are weighted averages: the weights β and 1 − β add up to 1, so "
                 "β₁m + (1 − β₁)∇ and β₂s + (1 − β₂)∇².",
                 _one_plus_betas),
+        Mistake("1+β₁ where 1−β₁ belongs (in m)",
+                "m is a weighted average: the weights β₁ and 1 − β₁ add up to 1, so "
+                "β₁m + (1 − β₁)∇.",
+                _one_plus_beta_in_m),
         Mistake("m̂ and ŝ returned instead of m and s",
                 "The corrected m̂ and ŝ are only for this step; keep and return the running "
                 "averages m and s, which the next step corrects with its own t.",

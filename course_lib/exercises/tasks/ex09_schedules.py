@@ -26,6 +26,10 @@ def _power_without_c(step, initial_learning_rate, s, c):
     return initial_learning_rate / (1 + step / s)
 
 
+def _power_staircase(step, initial_learning_rate, s, c):
+    return initial_learning_rate / (1 + step // s) ** c
+
+
 def _random_power(rng):
     return {"step": int(rng.integers(0, 10_001)),
             "initial_learning_rate": draw.log_uniform(rng, 1e-3, 0.1),
@@ -57,6 +61,10 @@ POWER = Task(
         Mistake("power c left out",
                 "c = 1 is only the usual choice; raise 1 + t/s to the power c.",
                 _power_without_c),
+        Mistake("staircase (t // s)",
+                "That is Keras's staircase=True. Here t/s is a real number, so the rate falls "
+                "a little every step.",
+                _power_staircase),
     ),
     hints=(
         "One line: the formula η₀ / (1 + t/s)^c.",
@@ -245,6 +253,12 @@ def _cycle_not_held(step, total_steps, initial_learning_rate, max_learning_rate)
     return initial_learning_rate + slope * (step - cycle)
 
 
+def _cycle_down_to_zero(step, total_steps, initial_learning_rate, max_learning_rate):
+    cycle = 0.9 * total_steps
+    return float(np.interp(step, [0.0, cycle / 2, cycle, total_steps],
+                           [initial_learning_rate, max_learning_rate, initial_learning_rate, 0.0]))
+
+
 def _random_cycle(rng):
     total = int(rng.integers(100, 2001))
     peak = draw.log_uniform(rng, 0.01, 1.0)
@@ -287,6 +301,9 @@ ONE_CYCLE = Task(
                 "The line of the last phase stops at η₀/1000 at total_steps; after that the "
                 "rate stays η₀/1000 instead of falling below 0.",
                 _cycle_not_held),
+        Mistake("last phase down to 0, not η₀/1000",
+                "The last phase ends at η₀/1000: a rate of 0 would stop training.",
+                _cycle_down_to_zero),
     ),
     hints=(
         "Mark the corners: (0, η₀), (0.45·N, η₁), (0.9·N, η₀), (N, η₀/1000).",

@@ -192,6 +192,13 @@ def _prune_rounded_down(w, sparsity):
     return pruned.reshape(w.shape)
 
 
+def _prune_rounded_up(w, sparsity):
+    count = int(np.ceil(sparsity * w.size))
+    pruned = w.flatten()
+    pruned[np.argsort(np.abs(pruned), kind="stable")[:count]] = 0.0
+    return pruned.reshape(w.shape)
+
+
 def _prune_below_fraction(w, sparsity):
     return np.where(np.abs(w) < sparsity, 0.0, w)
 
@@ -220,6 +227,8 @@ PRUNE = Task(
         Case("nothing pruned", {"w": np.array([0.1, -0.2]), "sparsity": 0.0}),
         Case("70 % of four weights: round 2.8 to 3", {
             "w": np.array([0.4, -0.1, 0.3, -0.2]), "sparsity": 0.7}),
+        Case("20 % of seven weights: round 1.4 to 1", {
+            "w": np.array([0.6, -0.3, 0.05, 0.9, -0.4, 0.2, -0.7]), "sparsity": 0.2}),
     ),
     hidden_edge_cases=(
         Case("hidden: 60 % of eight weights, 4.8 rounds to 5", {
@@ -240,6 +249,10 @@ PRUNE = Task(
                 "int() cuts 2.8 down to 2; the number of weights to zero is the nearest whole "
                 "number, round(sparsity * w.size).",
                 _prune_rounded_down),
+        Mistake("count rounded up (ceil)",
+                "ceil() lifts 1.4 to 2; the number of weights to zero is the nearest whole "
+                "number, round(sparsity * w.size).",
+                _prune_rounded_up),
     ),
     hints=(
         "How many weights go? round(sparsity * w.size).",
