@@ -366,6 +366,9 @@ WRONG = [
           "    if step == 0:\n"
           "        return 0.0\n"
           "    return initial_learning_rate * 0.1 ** (s / step)\n"),
+    Wrong("ex09.q2", "exponent upside down (s/t)",
+          "def exponential_schedule(step, initial_learning_rate, s):\n"
+          "    return initial_learning_rate * 0.1 ** (s / step)  # fails at step 0\n"),
     # ex09.q3, piecewise constant
     Wrong("ex09.q3", "boundary closed on the wrong side",
           "def piecewise_constant(step, boundaries, values):\n"
