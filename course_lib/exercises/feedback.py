@@ -10,6 +10,7 @@ text box (no escapes), and as a self-contained HTML page.
 from __future__ import annotations
 
 import html
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from .compare import show_arguments
@@ -89,13 +90,14 @@ def _case_lines(result: TaskResult) -> tuple[tuple[str, str], ...]:
     if result.task.kind != "function":
         return ()
     lines = []
+    explaining = {m.name for m in result.explaining_mistakes}
     for case in result.cases:
         if case.status == PASS:
             lines.append((TICK, case.case.label))
         elif case.status == NOT_ATTEMPTED_YET:
             lines.append((DOT, f"{case.case.label}: not attempted yet"))
         else:
-            names = ", ".join(m.name for m in case.mistakes)
+            names = ", ".join(m.name for m in case.mistakes if m.name in explaining)
             arrow = f" → {names}" if names and case.status != ERROR else ""
             lines.append((CROSS, f"{case.case.label}: {case.detail}{arrow}"))
     return tuple(lines)
@@ -276,16 +278,28 @@ class ScoreRow:
     note: str
 
 
-def score_rows(results: dict[str, TaskResult | None], tasks) -> list[ScoreRow]:
-    """Rows for a score table; a task whose result is None was not defined in the notebook."""
+def score_rows(results: dict[str, TaskResult | None], tasks,
+               calls: Mapping[str, Collection[str]] | None = None,
+               checked_as: Mapping[str, str] | None = None) -> list[ScoreRow]:
+    """Rows for a score table; a task whose result is None was not defined in the notebook.
+
+    ``calls``: the names each task's answer refers to, where known (see
+    :func:`with_prerequisites`); ``checked_as``: the name a task's function was checked under,
+    for a task whose function is not defined under its own name.
+    """
+    checked_as = checked_as or {}
     results = {**results, **with_prerequisites(
-        {task_id: result for task_id, result in results.items() if result is not None})}
+        {task_id: result for task_id, result in results.items() if result is not None},
+        calls)}
     rows = []
     for task in tasks:
         result = results.get(task.id)
         if result is None:
-            rows.append(ScoreRow(task.id, task.answer_name, DOT, 0, task.points,
-                                 "not defined yet: run the cell that defines it"))
+            other = checked_as.get(task.id)
+            note = (f"checked under the name {other}; score looks for {task.answer_name}: "
+                    f"rename {other} to {task.answer_name}" if other
+                    else "not defined yet: run the cell that defines it")
+            rows.append(ScoreRow(task.id, task.answer_name, DOT, 0, task.points, note))
         elif result.not_attempted:
             rows.append(ScoreRow(task.id, task.answer_name, DOT, 0, task.points,
                                  "not attempted yet"))

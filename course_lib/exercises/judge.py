@@ -7,7 +7,7 @@ nothing of the submission but the plain data its process sent back.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -23,6 +23,12 @@ IN_PLACE = Mistake(
     "inputs changed in place",
     "Build new arrays (theta - step) instead of changing the arguments with -=, += or [...] =; "
     "the caller still needs the old values.",
+)
+
+NOT_WHOLE = Mistake(
+    "not a whole number",
+    "The answer counts steps, and t takes whole values only: give the first whole t for which "
+    "the condition holds, not the real number that solves the equation.",
 )
 
 
@@ -67,14 +73,22 @@ class TaskResult:
         return sum(case.passed for case in self.cases)
 
     @property
+    def explaining_mistakes(self) -> tuple[Mistake, ...]:
+        """The mistakes that explain every case failed with a wrong answer, in the order
+        listed. A mistake that explains only some of them is not the learner's: a different
+        formula can agree with it where both give the same number (0 at step 0, say)."""
+        wrong = [case for case in self.cases if case.status == FAIL]
+        if not wrong:
+            return ()
+        shared = {m.name for m in wrong[0].mistakes}
+        for case in wrong[1:]:
+            shared &= {m.name for m in case.mistakes}
+        return tuple(m for m in wrong[0].mistakes if m.name in shared)
+
+    @property
     def likely_mistake(self) -> Mistake | None:
-        """The mistake that explains the most failed cases (the first listed on a tie)."""
-        counts = Counter(m.name for case in self.cases for m in case.mistakes)
-        if not counts:
-            return None
-        order = [m for case in self.cases for m in case.mistakes]
-        best = max(counts.values())
-        return next(m for m in order if counts[m.name] == best)
+        """The first of the mistakes that explain every wrongly answered case, or None."""
+        return next(iter(self.explaining_mistakes), None)
 
     @property
     def shared_error(self) -> str | None:
@@ -85,13 +99,22 @@ class TaskResult:
         return None
 
 
-def with_prerequisites(results: dict[str, TaskResult]) -> dict[str, TaskResult]:
+def with_prerequisites(results: dict[str, TaskResult],
+                       calls: Mapping[str, Collection[str]] | None = None,
+                       ) -> dict[str, TaskResult]:
     """The results of one notebook, each failed one told which of the tasks it builds on
-    failed too (a wrong soft_threshold fails the proximal step that calls it)."""
+    failed too (a wrong soft_threshold fails the proximal step that calls it).
+
+    ``calls`` maps a task to the names its answer refers to, where they are known (in the
+    notebook); a task whose answer does not refer to a prerequisite's function is not told.
+    """
+    calls = calls or {}
     linked = {}
     for task_id, result in results.items():
         failed = tuple(results[other].task for other in result.task.builds_on
-                       if other in results and not results[other].passed)
+                       if other in results and not results[other].passed
+                       and (task_id not in calls
+                            or results[other].task.answer_name in calls[task_id]))
         linked[task_id] = (replace(result, failing_prerequisites=failed)
                            if failed and not result.passed else result)
     return linked
@@ -153,6 +176,9 @@ class Judge:
                          if task.kind == "function" else f"{show(answer)} is not right")
             mistakes += [m for j, m in enumerate(task.mistakes)
                          if self._is_variant(index, j, answer)]
+            if (not mistakes and task.whole_number and np.isfinite(answer)
+                    and not float(answer).is_integer()):
+                mistakes.append(NOT_WHOLE)
             if not mistakes and _has_non_finite(answer):
                 parts.append("the answer contains NaN or inf")
         if outcome.mutated:

@@ -73,7 +73,9 @@ class Task:
     ``outputs`` names the items of a tuple answer (for the feedback);
     ``random_kwargs(rng)`` draws the arguments of one random case;
     ``builds_on`` lists the tasks whose function the learner's answer calls (ex10's
-    proximal step calls their soft_threshold), so that feedback can name them as a cause.
+    proximal step calls their soft_threshold), so that feedback can name them as a cause;
+    ``whole_number`` says that a value task's answer counts something (steps), so that a
+    fractional answer is named as such.
 
     In the learner edition ``reference`` is None, the edge cases are the visible cases with
     their answers, and ``hidden_elsewhere`` says whether the grader's copy of the task has
@@ -98,6 +100,7 @@ class Task:
     rtol: float = 1e-6
     atol: float = 1e-9
     builds_on: tuple[str, ...] = ()
+    whole_number: bool = False
     hidden_elsewhere: bool = False
 
     def __post_init__(self):
@@ -162,14 +165,15 @@ class Task:
 
 def value_task(*, id: str, title: str, answer_name: str, answer: float,
                mistakes: Mapping[float, tuple[str, str]], hints: tuple[str, ...],
-               points: int = 1, rtol: float = 1e-4) -> Task:
-    """A question whose answer is one number; ``mistakes`` maps a wrong number to (name, why)."""
+               points: int = 1, rtol: float = 1e-4, whole_number: bool = False) -> Task:
+    """A question whose answer is one number; ``mistakes`` maps a wrong number to (name, why);
+    ``whole_number``: the answer is a count, and a fractional answer is a named mistake."""
     return Task(
         id=id, title=title, answer_name=answer_name, kind="value",
         reference=_constant(float(answer)),
         mistakes=tuple(Mistake(name, why, _constant(float(wrong)))
                        for wrong, (name, why) in mistakes.items()),
-        hints=hints, points=points, rtol=rtol, atol=0.0,
+        hints=hints, points=points, rtol=rtol, atol=0.0, whole_number=whole_number,
     )
 
 

@@ -44,7 +44,8 @@ def _task_data(task: Task) -> dict[str, Any]:
         "id": task.id, "title": task.title, "answer_name": task.answer_name,
         "kind": task.kind, "points": task.points, "outputs": list(task.outputs),
         "options": dict(task.options), "rtol": task.rtol, "atol": task.atol,
-        "builds_on": list(task.builds_on), "hints": list(task.hints),
+        "builds_on": list(task.builds_on), "whole_number": task.whole_number,
+        "hints": list(task.hints),
         "mistakes": [{"name": m.name, "explanation": m.explanation} for m in task.mistakes],
         "hidden_elsewhere": task.has_hidden_cases,
         "cases": [{"label": case.label, "kwargs": _travelling(task, case),
@@ -93,5 +94,6 @@ def _task(data: dict[str, Any]) -> Task:
         mistakes=tuple(Mistake(m["name"], m["explanation"]) for m in data["mistakes"]),
         hints=tuple(data["hints"]), points=data["points"], outputs=tuple(data["outputs"]),
         options=data["options"], rtol=data["rtol"], atol=data["atol"],
-        builds_on=tuple(data["builds_on"]), hidden_elsewhere=data["hidden_elsewhere"],
+        builds_on=tuple(data["builds_on"]), whole_number=data["whole_number"],
+        hidden_elsewhere=data["hidden_elsewhere"],
     )

@@ -215,3 +215,28 @@ def test_score_rechecks_every_task_from_the_notebook_namespace(capsys):
     assert "not defined yet" in lines[3] and "speedup" in lines[3]
     assert "not attempted yet" in lines[4] and "0/1" in lines[4]
     assert "checks more cases" in lines[5]
+
+
+def test_score_says_when_a_function_was_checked_under_another_name(capsys):
+    namespace = {"check": check, "score": score}
+    exec("def my_step(theta, velocity, grad, learning_rate, momentum):\n"
+         "    velocity = momentum * velocity - learning_rate * grad\n"
+         "    return theta + velocity, velocity\n"
+         'check("ex02.q1", my_step)\n', namespace)
+    capsys.readouterr()
+    exec('score("ex02")', namespace)
+    row = next(line for line in capsys.readouterr().out.splitlines() if "ex02.q1" in line)
+    assert row.split()[:4] == ["…", "ex02.q1", "momentum_step", "0/2"]
+    assert ("checked under the name my_step; score looks for momentum_step: "
+            "rename my_step to momentum_step") in row
+
+
+def test_a_function_checked_under_its_own_name_and_then_deleted_is_not_defined_yet(capsys):
+    namespace = {"check": check, "score": score}
+    exec("def speedup():\n    return 20\n"
+         'check("ex02.q3", speedup)\n'
+         "del speedup\n", namespace)
+    capsys.readouterr()
+    exec('score("ex02")', namespace)
+    row = next(line for line in capsys.readouterr().out.splitlines() if "ex02.q3" in line)
+    assert "not defined yet" in row and "checked under" not in row

@@ -316,11 +316,123 @@ def test_the_score_table_blames_an_unknown_wrong_soft_threshold_for_task_2(capsy
     namespace = {}
     exec("import numpy as np\n"
          "def soft_threshold(w, threshold):\n"
-         "    return np.maximum(w - threshold, 0.0)  # loses the negative weights\n"
+         "    # shrinks the negative weights away from 0: no variant names that\n"
+         "    return np.where(np.abs(w) > threshold, w - threshold, 0.0)\n"
          "def proximal_l1_step(w, grad, learning_rate, l1):\n"
          "    return soft_threshold(w - learning_rate * grad, learning_rate * l1)\n", namespace)
     score("ex10", namespace)
     rows = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()
             if line.strip().startswith(("✓", "✗", "…"))}
     assert "calls your soft_threshold (ex10.q1), not right yet" in rows["ex10.q2"]
+    assert "likely mistake" not in rows["ex10.q1"] + rows["ex10.q2"]
     assert "calls your" not in rows["ex10.q1"]
+
+
+def test_the_score_table_does_not_blame_task_1_for_a_step_that_does_not_call_it(capsys):
+    from course_lib.exercises import score
+
+    namespace = {}
+    exec("import numpy as np\n"
+         "def soft_threshold(w, threshold):\n"
+         "    return np.maximum(w - threshold, 0.0)\n"
+         "def proximal_l1_step(w, grad, learning_rate, l1):\n"
+         "    z = w + learning_rate * grad  # uphill, and written out without soft_threshold\n"
+         "    return np.sign(z) * np.maximum(np.abs(z) - learning_rate * l1, 0)\n", namespace)
+    score("ex10", namespace)
+    rows = {line.split()[1]: line for line in capsys.readouterr().out.splitlines()
+            if line.strip().startswith(("✓", "✗", "…"))}
+    assert "likely mistake: gradient step uphill (w + η∇)" in rows["ex10.q2"]
+    assert "calls your" not in rows["ex10.q2"]
+    assert "likely mistake: negative weights lost (max(w − λ, 0))" in rows["ex10.q1"]
+
+
+def test_an_uphill_proximal_step_on_a_right_soft_threshold_is_not_blamed_on_task_1(capsys):
+    def soft_threshold(w, threshold):
+        return np.sign(w) * np.maximum(np.abs(w) - threshold, 0)
+
+    def proximal_l1_step(w, grad, learning_rate, l1):
+        return soft_threshold(w + learning_rate * grad, learning_rate * l1)
+
+    shown = _named("ex10.q2", proximal_l1_step, capsys)
+    assert "Likely mistake: gradient step uphill (w + η∇)." in shown
+    assert "task 1" not in shown
+
+
+def test_a_linear_exponential_schedule_is_not_called_upside_down(capsys):
+    def exponential_schedule(step, initial_learning_rate, s):
+        return initial_learning_rate * 0.1 * step / s
+
+    shown = _named("ex09.q2", exponential_schedule, capsys)
+    assert "Likely mistake: times instead of power (η₀·0.1·t/s)." in shown
+    assert "upside down" not in shown
+
+
+def test_piecewise_values_shifted_by_one_are_not_called_the_wrong_side(capsys):
+    def piecewise_constant(step, boundaries, values):
+        for i, boundary in enumerate(boundaries, 1):
+            if step <= boundary:
+                return values[i]
+        return values[-1]
+
+    shown = _named("ex09.q3", piecewise_constant, capsys)
+    assert "Likely mistake: values shifted by one index." in shown
+    assert "wrong side" not in shown
+
+
+def test_adam_correction_with_t_minus_1_is_not_called_missing(capsys):
+    def adam_step(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+        m = beta_1 * m + (1 - beta_1) * grad
+        s = beta_2 * s + (1 - beta_2) * grad**2
+        m_hat = m / (1 - beta_1 ** (t - 1))
+        s_hat = s / (1 - beta_2 ** (t - 1))
+        return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s
+
+    shown = _named("ex06.q1", adam_step, capsys)
+    assert "Likely mistake: bias correction one step early (t − 1)." in shown
+    assert "bias correction missing" not in shown
+
+
+def test_adam_correction_with_t_minus_1_guarded_at_the_first_step_is_not_named(capsys):
+    def adam_step(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+        m = beta_1 * m + (1 - beta_1) * grad
+        s = beta_2 * s + (1 - beta_2) * grad**2
+        if t > 1:  # 1 - beta**0 would be 0
+            m_hat, s_hat = m / (1 - beta_1 ** (t - 1)), s / (1 - beta_2 ** (t - 1))
+        else:
+            m_hat, s_hat = m, s
+        return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s
+
+    # Uncorrected at t = 1 and off by one later: no single mistake explains every case.
+    shown = _named("ex06.q1", adam_step, capsys)
+    assert "✗" in shown and "Likely mistake" not in shown
+
+
+def test_pruning_with_int_fails_a_visible_and_a_hidden_case():
+    def magnitude_prune(w, sparsity):
+        k = int(sparsity * w.size)
+        flat = w.flatten()
+        flat[np.argsort(np.abs(flat))[:k]] = 0
+        return flat.reshape(w.shape)
+
+    task = TASKS["ex10.q3"]
+    for case in (*task.edge_cases, *task.hidden_edge_cases):
+        kwargs = case.arguments()
+        if case.label.startswith(("70 %", "hidden: 60 %")):
+            count = kwargs["sparsity"] * kwargs["w"].size
+            # a fraction of .5 or more: round goes up, int down
+            assert round(count) == int(count) + 1
+    result = check_result("ex10.q3", magnitude_prune)
+    assert not result.passed
+    assert result.likely_mistake.name == "count rounded down (int)"
+
+
+@pytest.mark.parametrize("answer", [692.8, 693.147, 692.5])
+def test_a_fractional_step_count_is_named_not_a_whole_number(answer):
+    result = check_result("ex06.q3", lambda: answer)
+    assert not result.passed and result.likely_mistake.name == "not a whole number"
+
+
+@pytest.mark.parametrize("answer", [float("nan"), 700.0])
+def test_a_non_number_or_a_wrong_whole_number_is_not_called_fractional(answer):
+    result = check_result("ex06.q3", lambda: answer)
+    assert not result.passed and result.likely_mistake is None

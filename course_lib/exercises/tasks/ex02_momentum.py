@@ -33,6 +33,12 @@ def _step_with_old_velocity(theta, velocity, grad, learning_rate, momentum):
     return theta + velocity, momentum * velocity - learning_rate * grad
 
 
+def _step_pytorch(theta, velocity, grad, learning_rate, momentum):
+    """PyTorch's SGD: v ← βv + ∇, then θ ← θ − ηv."""
+    velocity = momentum * velocity + grad
+    return theta - learning_rate * velocity, velocity
+
+
 STEP = Task(
     id="ex02.q1",
     title="One momentum step",
@@ -65,6 +71,10 @@ STEP = Task(
         Mistake("θ moved by the old velocity",
                 "Update the velocity first, then move θ by the new velocity.",
                 _step_with_old_velocity),
+        Mistake("PyTorch's form (v ← βv + ∇, θ ← θ − ηv)",
+                "That is how PyTorch writes momentum, and it is right in PyTorch. This task "
+                "uses Keras's velocity, which already holds −η: m ← βm − η∇, then θ + m.",
+                _step_pytorch),
     ),
     hints=(
         "First update the velocity, then move θ by the new velocity.",

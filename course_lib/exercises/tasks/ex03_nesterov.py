@@ -159,6 +159,17 @@ def _keras_without_beta(theta, velocity, grad, learning_rate, momentum):
     return theta + velocity - learning_rate * grad, velocity
 
 
+def _keras_extra_step_uphill(theta, velocity, grad, learning_rate, momentum):
+    velocity = momentum * velocity - learning_rate * grad
+    return theta + momentum * velocity + learning_rate * grad, velocity
+
+
+def _keras_pytorch(theta, velocity, grad, learning_rate, momentum):
+    """PyTorch's Nesterov: v ← βv + ∇, then θ ← θ − η(∇ + βv)."""
+    velocity = momentum * velocity + grad
+    return theta - learning_rate * (grad + momentum * velocity), velocity
+
+
 PRACTICAL = Task(
     id="ex03.q3",
     title="The form Keras and PyTorch use",
@@ -186,6 +197,15 @@ PRACTICAL = Task(
         Mistake("look-ahead term without β (θ + m − η∇)",
                 "θ moves by β times the new velocity, then η∇ more: θ + βm − η∇.",
                 _keras_without_beta),
+        Mistake("extra gradient step uphill (+η∇)",
+                "The extra term is one more gradient step, so it subtracts too: "
+                "θ + βm − η∇.",
+                _keras_extra_step_uphill),
+        Mistake("PyTorch's form (v ← βv + ∇, θ ← θ − η(∇ + βv))",
+                "That is how PyTorch writes Nesterov, and it is right in PyTorch. This task "
+                "uses Keras's velocity, which already holds −η: m ← βm − η∇, then "
+                "θ + βm − η∇.",
+                _keras_pytorch),
     ),
     hints=(
         "Update the velocity exactly as plain momentum does.",

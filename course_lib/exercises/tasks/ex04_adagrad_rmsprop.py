@@ -122,6 +122,16 @@ def _rmsprop_sign_flipped(theta, s, grad, learning_rate, rho, epsilon):
     return theta + learning_rate * grad / np.sqrt(s + epsilon), s
 
 
+def _rmsprop_one_plus_rho(theta, s, grad, learning_rate, rho, epsilon):
+    s = rho * s + (1 + rho) * grad * grad
+    return theta - learning_rate * grad / np.sqrt(s + epsilon), s
+
+
+def _rmsprop_adam_corrected(theta, s, grad, learning_rate, rho, epsilon):
+    s = rho * s + (1 - rho) * grad * grad
+    return theta - learning_rate * grad / np.sqrt(s / (1 - rho) + epsilon), s
+
+
 def _random_rmsprop(rng):
     return {**_random_adagrad(rng), "rho": draw.uniform(rng, 0.5, 0.99)}
 
@@ -159,6 +169,14 @@ RMSPROP = Task(
         Mistake("sign flipped",
                 "The step goes against the gradient: θ − η∇ ⊘ √(s + ε).",
                 _rmsprop_sign_flipped),
+        Mistake("1+ρ where 1−ρ belongs",
+                "s is a weighted average: the weights ρ and 1 − ρ add up to 1, so "
+                "s ← ρs + (1−ρ)∇².",
+                _rmsprop_one_plus_rho),
+        Mistake("Adam's bias correction added (s/(1−ρ))",
+                "RMSProp has no bias correction: the step divides by √(s + ε) with s "
+                "itself.",
+                _rmsprop_adam_corrected),
     ),
     hints=(
         "Only the first line differs from AdaGrad.",

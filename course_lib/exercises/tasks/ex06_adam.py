@@ -62,6 +62,35 @@ def _one_step_late(**kwargs):
     return _adam(**kwargs, shift=1)
 
 
+def _one_step_early(**kwargs):
+    return _adam(**kwargs, shift=-1)
+
+
+def _one_plus_betas(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+    m = beta_1 * m + (1 + beta_1) * grad
+    s = beta_2 * s + (1 + beta_2) * grad * grad
+    m_hat, s_hat = m / (1 - beta_1**t), s / (1 - beta_2**t)
+    return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s
+
+
+def _one_plus_beta_in_m(**kwargs):
+    return _adam(**kwargs, m_weight=1 + kwargs["beta_1"])
+
+
+def _corrected_returned(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+    m = beta_1 * m + (1 - beta_1) * grad
+    s = beta_2 * s + (1 - beta_2) * grad * grad
+    m_hat, s_hat = m / (1 - beta_1**t), s / (1 - beta_2**t)
+    return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m_hat, s_hat
+
+
+def _beta_times_t(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
+    m = beta_1 * m + (1 - beta_1) * grad
+    s = beta_2 * s + (1 - beta_2) * grad * grad
+    m_hat, s_hat = m / (1 - beta_1 * t), s / (1 - beta_2 * t)
+    return theta - learning_rate * m_hat / (np.sqrt(s_hat) + epsilon), m, s
+
+
 def _keras_folded(theta, m, s, grad, t, learning_rate, beta_1, beta_2, epsilon):
     """Keras's Adam: θ ← θ − η_t m ⊘ (√s + ε) with η_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ)."""
     m = beta_1 * m + (1 - beta_1) * grad
@@ -142,6 +171,25 @@ STEP = Task(
         Mistake("(1−β₁) missing in m",
                 "m is an average: β₁m + (1 − β₁)∇, not a sum β₁m + ∇.",
                 _m_without_weight),
+        Mistake("bias correction one step early (t − 1)",
+                "t is already this step's number, counted from 1: divide by 1 − βᵗ. With "
+                "t − 1 the first step divides by 1 − β⁰ = 0.",
+                _one_step_early),
+        Mistake("1+β where 1−β belongs",
+                "m and s are weighted averages: the weights β and 1 − β add up to 1, so "
+                "β₁m + (1 − β₁)∇ and β₂s + (1 − β₂)∇².",
+                _one_plus_betas),
+        Mistake("1+β₁ where 1−β₁ belongs (in m)",
+                "m is a weighted average: the weights β₁ and 1 − β₁ add up to 1, so "
+                "β₁m + (1 − β₁)∇.",
+                _one_plus_beta_in_m),
+        Mistake("m̂ and ŝ returned instead of m and s",
+                "The corrected m̂ and ŝ are only for this step; keep and return the running "
+                "averages m and s, which the next step corrects with its own t.",
+                _corrected_returned),
+        Mistake("β·t where βᵗ belongs",
+                "The correction raises β to the power t: 1 - beta_1**t, with ** not *.",
+                _beta_times_t),
     ),
     hints=(
         "Five lines, in order: m, s, m̂, ŝ, θ.",
@@ -170,6 +218,10 @@ def _first_keras_folded(grad, learning_rate, beta_1, beta_2, epsilon):
 
 def _first_sign_flipped(grad, learning_rate, beta_1, beta_2, epsilon):
     return learning_rate * grad / (np.abs(grad) + epsilon)
+
+
+def _first_sign_of_gradient(grad, learning_rate, beta_1, beta_2, epsilon):
+    return -learning_rate * np.sign(grad)
 
 
 def _random_first(rng):
@@ -208,6 +260,11 @@ FIRST_STEP = Task(
         Mistake("sign flipped",
                 "The step goes against the gradient: Δθ = −η ∇ ⊘ (|∇| + ε).",
                 _first_sign_flipped),
+        Mistake("ε left out (−η·sign(∇))",
+                "−η·sign(∇) is the size the first step nearly has, not the step: ε stays in "
+                "the denominator, −η∇ ⊘ (|∇| + ε), and for gradients near ε it makes the step "
+                "much shorter than η.",
+                _first_sign_of_gradient),
     ),
     hints=(
         "Run your adam_step once from θ = 0, m = s = 0, t = 1 and return the new θ, or work "
@@ -222,6 +279,7 @@ CORRECTION_TIME = value_task(
     title="When bias correction fades",
     answer_name="steps_until_correction_below_two",
     answer=693,
+    whole_number=True,
     mistakes={
         692: ("one step early (off-by-one)",
               "At t = 692, 1/(1 − 0.999ᵗ) is still a little above 2; look for the first t "

@@ -53,6 +53,19 @@ def _adamax_sign_flipped(**kwargs):
     return _adamax(**kwargs, direction=1.0)
 
 
+def _adamax_pytorch(theta, m, u, grad, t, learning_rate, beta_1, beta_2, epsilon):
+    """PyTorch's Adamax: ε inside the max, u ← max(β₂u, |∇| + ε), and the step divides by u."""
+    m = beta_1 * m + (1 - beta_1) * grad
+    u = np.maximum(beta_2 * u, np.abs(grad) + epsilon)
+    return theta - learning_rate / (1 - beta_1**t) * m / u, m, u
+
+
+def _adamax_beta_times_t(theta, m, u, grad, t, learning_rate, beta_1, beta_2, epsilon):
+    m = beta_1 * m + (1 - beta_1) * grad
+    u = np.maximum(beta_2 * u, np.abs(grad))
+    return theta - learning_rate / (1 - beta_1 * t) * m / (u + epsilon), m, u
+
+
 def _random_adamax(rng):
     n = draw.size(rng)
     return {"theta": draw.vector(rng, n), "m": draw.vector(rng, n, 0.1),
@@ -78,6 +91,9 @@ ADAMAX = Task(
         Case("a big gradient long ago, small ones now", {
             "theta": np.array([0.0, 0.5]), "m": np.array([0.1, -0.1]),
             "u": np.array([3.0, 2.0]), "grad": np.array([0.2, -0.1]), "t": 50, **_DEFAULTS}),
+        Case("tiny gradients with ε = 1e-3", {
+            "theta": np.array([0.0, 0.0]), "m": np.zeros(2), "u": np.zeros(2),
+            "grad": np.array([1e-3, -2e-3]), "t": 1, **{**_DEFAULTS, "epsilon": 1e-3}}),
     ),
     random_kwargs=_random_adamax,
     mistakes=(
@@ -98,6 +114,14 @@ ADAMAX = Task(
         Mistake("sign flipped",
                 "The step goes against m: θ − η/(1 − β₁ᵗ) · m ⊘ (u + ε).",
                 _adamax_sign_flipped),
+        Mistake("PyTorch's form (ε inside the max)",
+                "That is how PyTorch writes AdaMax, u ← max(β₂u, |∇| + ε), and it is right in "
+                "PyTorch. This task follows Keras: u ← max(β₂u, |∇|), and ε is added when "
+                "dividing, m ⊘ (u + ε).",
+                _adamax_pytorch),
+        Mistake("β·t where βᵗ belongs",
+                "The correction raises β₁ to the power t: 1 - beta_1**t, with ** not *.",
+                _adamax_beta_times_t),
     ),
     hints=(
         "m is exactly Adam's m. Only the second line and the step change.",

@@ -26,6 +26,10 @@ def _power_without_c(step, initial_learning_rate, s, c):
     return initial_learning_rate / (1 + step / s)
 
 
+def _power_staircase(step, initial_learning_rate, s, c):
+    return initial_learning_rate / (1 + step // s) ** c
+
+
 def _random_power(rng):
     return {"step": int(rng.integers(0, 10_001)),
             "initial_learning_rate": draw.log_uniform(rng, 1e-3, 0.1),
@@ -57,6 +61,10 @@ POWER = Task(
         Mistake("power c left out",
                 "c = 1 is only the usual choice; raise 1 + t/s to the power c.",
                 _power_without_c),
+        Mistake("staircase (t // s)",
+                "That is Keras's staircase=True. Here t/s is a real number, so the rate falls "
+                "a little every step.",
+                _power_staircase),
     ),
     hints=(
         "One line: the formula η₀ / (1 + t/s)^c.",
@@ -84,6 +92,10 @@ def _exponential_base_e(step, initial_learning_rate, s):
 
 def _exponential_upside_down(step, initial_learning_rate, s):
     return initial_learning_rate * 0.1 ** (s / step) if step else 0.0
+
+
+def _exponential_times(step, initial_learning_rate, s):
+    return initial_learning_rate * 0.1 * step / s
 
 
 def _random_exponential(rng):
@@ -116,6 +128,10 @@ EXPONENTIAL = Task(
         Mistake("exponent upside down (s/t)",
                 "The exponent grows with t: 0.1^(t/s).",
                 _exponential_upside_down),
+        Mistake("times instead of power (η₀·0.1·t/s)",
+                "t/s is the exponent of 0.1: initial_learning_rate * 0.1 ** (step / s), with "
+                "** not *.",
+                _exponential_times),
     ),
     hints=(
         "One line: η₀ · 0.1^(t/s). In Python, ** is the power.",
@@ -142,6 +158,15 @@ def _piecewise_wrong_side(step, boundaries, values):
 
 def _piecewise_late(step, boundaries, values):
     return piecewise_constant(step - 1, boundaries, values)
+
+
+def _piecewise_next_value(step, boundaries, values):
+    """Boundaries counted from 1 (enumerate(boundaries, 1)), so each interval gets the next
+    interval's value; after the last boundary values[-1] stays."""
+    for index, boundary in enumerate(boundaries, 1):
+        if step <= boundary:
+            return values[index]
+    return values[-1]
 
 
 def _random_piecewise(rng):
@@ -176,6 +201,10 @@ PIECEWISE = Task(
                 "t ≤ boundaries[0]. (The source's own function uses <, the other convention.)",
                 _piecewise_wrong_side),
         Mistake(*LATE, _piecewise_late),
+        Mistake("values shifted by one index",
+                "values[0] belongs to the steps up to boundaries[0]: the value's index is the "
+                "number of boundaries t has passed, counted from 0.",
+                _piecewise_next_value),
     ),
     hints=(
         "Walk through the boundaries in order; the first one that t has not passed picks "
@@ -213,6 +242,21 @@ def _cycle_without_final_phase(step, total_steps, initial_learning_rate, max_lea
 def _cycle_over_all_steps(step, total_steps, initial_learning_rate, max_learning_rate):
     return float(np.interp(step, [0.0, total_steps / 2, total_steps],
                            [initial_learning_rate, max_learning_rate, initial_learning_rate]))
+
+
+def _cycle_not_held(step, total_steps, initial_learning_rate, max_learning_rate):
+    """The last phase's straight line continued past total_steps, down below 0."""
+    cycle = 0.9 * total_steps
+    if step <= cycle:
+        return one_cycle(step, total_steps, initial_learning_rate, max_learning_rate)
+    slope = (initial_learning_rate / 1000 - initial_learning_rate) / (total_steps - cycle)
+    return initial_learning_rate + slope * (step - cycle)
+
+
+def _cycle_down_to_zero(step, total_steps, initial_learning_rate, max_learning_rate):
+    cycle = 0.9 * total_steps
+    return float(np.interp(step, [0.0, cycle / 2, cycle, total_steps],
+                           [initial_learning_rate, max_learning_rate, initial_learning_rate, 0.0]))
 
 
 def _random_cycle(rng):
@@ -253,6 +297,13 @@ ONE_CYCLE = Task(
                 "The up-and-down cycle takes the first 90 % of the steps; the last 10 % take "
                 "the rate down by orders of magnitude.",
                 _cycle_over_all_steps),
+        Mistake("rate not held after the end (it goes negative)",
+                "The line of the last phase stops at η₀/1000 at total_steps; after that the "
+                "rate stays η₀/1000 instead of falling below 0.",
+                _cycle_not_held),
+        Mistake("last phase down to 0, not η₀/1000",
+                "The last phase ends at η₀/1000: a rate of 0 would stop training.",
+                _cycle_down_to_zero),
     ),
     hints=(
         "Mark the corners: (0, η₀), (0.45·N, η₁), (0.9·N, η₀), (N, η₀/1000).",
@@ -300,6 +351,20 @@ def _plateau(val_losses, learning_rate, factor, patience, min_delta, *, extra_wa
             best = loss
         if running_minimum:
             best = min(best, loss)
+        rates.append(learning_rate)
+    return rates
+
+
+def _plateau_relative(val_losses, learning_rate, factor, patience, min_delta):
+    """PyTorch's default threshold: an epoch improves when loss < best·(1 − min_delta)."""
+    best, wait, rates = np.inf, 0, []
+    for loss in val_losses:
+        if loss < best * (1 - min_delta):
+            best, wait = loss, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                learning_rate, wait = learning_rate * factor, 0
         rates.append(learning_rate)
     return rates
 
@@ -358,6 +423,9 @@ PLATEAU = Task(
         Case("small gains that add up to more than min_delta", {
             "val_losses": [1.0, 0.9996, 0.9992, 0.9988, 0.9984, 0.998, 0.9976],
             "learning_rate": 0.1, "factor": 0.5, "patience": 3, "min_delta": 0.001}),
+        Case("small losses: min_delta is absolute", {
+            "val_losses": [0.2, 0.15, 0.146, 0.142, 0.145, 0.135, 0.13], "learning_rate": 0.1,
+            "factor": 0.5, "patience": 2, "min_delta": 0.01}),
     ),
     random_kwargs=_random_plateau,
     mistakes=(
@@ -381,6 +449,10 @@ PLATEAU = Task(
         Mistake("wait not reset after a cut",
                 "After cutting the rate, start counting from 0 again.",
                 _plateau_no_reset),
+        Mistake("relative threshold (PyTorch's best·(1 − min_delta))",
+                "PyTorch's default compares with best·(1 − threshold). Keras's min_delta is "
+                "absolute: an epoch improves when loss < best − min_delta.",
+                _plateau_relative),
         Mistake("min_delta ignored",
                 "An improvement must be larger than min_delta: loss < best − min_delta.",
                 _plateau_no_delta),

@@ -26,6 +26,10 @@ def _threshold_sign_lost(w, threshold):
     return np.maximum(np.abs(w) - threshold, 0.0)
 
 
+def _negatives_lost(w, threshold):
+    return np.maximum(w - threshold, 0.0)
+
+
 def _ridge_shrink(w, threshold):
     return w / (1 + threshold)
 
@@ -63,6 +67,10 @@ SOFT = Task(
                 "Dividing shrinks every weight but zeroes none; that is the proximal step of "
                 "the L2 penalty, not of L1.",
                 _ridge_shrink),
+        Mistake("negative weights lost (max(w − λ, 0))",
+                "max(w − λ, 0) zeroes every negative weight. Shrink the size and keep the "
+                "sign: sign(w) · max(|w| − λ, 0).",
+                _negatives_lost),
     ),
     hints=(
         "Work with the size |w| and the sign sign(w) separately.",
@@ -87,6 +95,10 @@ def _subgradient_step(w, grad, learning_rate, l1):
 
 def _prox_before_gradient(w, grad, learning_rate, l1):
     return soft_threshold(w, learning_rate * l1) - learning_rate * grad
+
+
+def _prox_uphill(w, grad, learning_rate, l1):
+    return soft_threshold(w + learning_rate * grad, learning_rate * l1)
 
 
 def _on_wrong_threshold(mistake: Mistake) -> Mistake:
@@ -133,6 +145,9 @@ PROXIMAL = Task(
         Mistake("threshold before the gradient step",
                 "First the gradient step w − η∇, then soft-thresholding of the result.",
                 _prox_before_gradient),
+        Mistake("gradient step uphill (w + η∇)",
+                "The gradient step goes against the gradient: soft_threshold(w − η∇, η·l1).",
+                _prox_uphill),
         # A soft_threshold that never zeroes makes this step the subgradient step above, so
         # that mistake's explanation names both causes instead of a second, identical variant.
         *(_on_wrong_threshold(mistake) for mistake in SOFT.mistakes
@@ -170,6 +185,20 @@ def _prune_largest(w, sparsity):
     return pruned.reshape(w.shape)
 
 
+def _prune_rounded_down(w, sparsity):
+    count = int(sparsity * w.size)
+    pruned = w.flatten()
+    pruned[np.argsort(np.abs(pruned), kind="stable")[:count]] = 0.0
+    return pruned.reshape(w.shape)
+
+
+def _prune_rounded_up(w, sparsity):
+    count = int(np.ceil(sparsity * w.size))
+    pruned = w.flatten()
+    pruned[np.argsort(np.abs(pruned), kind="stable")[:count]] = 0.0
+    return pruned.reshape(w.shape)
+
+
 def _prune_below_fraction(w, sparsity):
     return np.where(np.abs(w) < sparsity, 0.0, w)
 
@@ -196,6 +225,14 @@ PRUNE = Task(
             "w": np.array([[0.9, -0.05], [-1.5, 0.3], [0.02, -0.7], [2.2, 0.4]]),
             "sparsity": 0.25}),
         Case("nothing pruned", {"w": np.array([0.1, -0.2]), "sparsity": 0.0}),
+        Case("70 % of four weights: round 2.8 to 3", {
+            "w": np.array([0.4, -0.1, 0.3, -0.2]), "sparsity": 0.7}),
+        Case("20 % of seven weights: round 1.4 to 1", {
+            "w": np.array([0.6, -0.3, 0.05, 0.9, -0.4, 0.2, -0.7]), "sparsity": 0.2}),
+    ),
+    hidden_edge_cases=(
+        Case("hidden: 60 % of eight weights, 4.8 rounds to 5", {
+            "w": np.array([0.8, -0.1, 0.6, 0.05, -0.7, 0.3, -0.2, 0.9]), "sparsity": 0.6}),
     ),
     random_kwargs=_random_prune,
     mistakes=(
@@ -208,6 +245,14 @@ PRUNE = Task(
         Mistake("fraction used as a magnitude threshold",
                 "sparsity is the fraction of weights to zero, not a cut-off for |w|.",
                 _prune_below_fraction),
+        Mistake("count rounded down (int)",
+                "int() cuts 2.8 down to 2; the number of weights to zero is the nearest whole "
+                "number, round(sparsity * w.size).",
+                _prune_rounded_down),
+        Mistake("count rounded up (ceil)",
+                "ceil() lifts 1.4 to 2; the number of weights to zero is the nearest whole "
+                "number, round(sparsity * w.size).",
+                _prune_rounded_up),
     ),
     hints=(
         "How many weights go? round(sparsity * w.size).",
