@@ -1,4 +1,4 @@
-"""Momentum's noise floor is 1/(1 − β) times SGD's; the mean of the last K iterates sits far below."""
+"""Momentum's noise floor is 1/(1 − β) times SGD's; the mean of the last K iterates is far below."""
 
 import numpy as np
 import pytest
@@ -52,7 +52,8 @@ def test_a_long_average_has_variance_sigma_squared_over_h_squared_k():
 
 
 def test_an_unstable_rate_is_refused_with_the_limit():
-    with pytest.raises(ValueError, match=r"learning_rate \* curvature must be < 2\(1 \+ momentum\)"):
+    with pytest.raises(ValueError,
+                       match=r"learning_rate \* curvature must be < 2\(1 \+ momentum\)"):
         stationary_variance(1.0, 2.0, 0.0, 1.0)
     with pytest.raises(ValueError, match="momentum must be"):
         stationary_variance(1.0, 0.1, 1.0, 1.0)
