@@ -166,10 +166,46 @@ def epsilon_placement() -> None:
           "| ε on the corrected √ŝ", outside)
 
 
+def gradient_clipping() -> None:
+    """Keras's clipnorm, global_clipnorm and clipvalue on two variables, against course_lib's."""
+    from course_lib import optimizers as course
+
+    grads = [np.array([3.0, 4.0]), np.array([0.0, 12.0])]
+    for kwargs in ({"clipnorm": 6.5}, {"global_clipnorm": 6.5}, {"clipvalue": 3.5},
+                   {"clipnorm": 0.0}, {"clipnorm": -1.0}):
+        weights = [keras.Variable(np.zeros(2), dtype="float64") for _ in grads]
+        keras.optimizers.SGD(1.0, **kwargs).apply_gradients(
+            [(keras.ops.convert_to_tensor(g), w) for g, w in zip(grads, weights, strict=True)])
+        moved = [w.numpy().tolist() for w in weights]
+        try:
+            params = [np.zeros(2) for _ in grads]
+            course.SGD(1.0, **kwargs).apply([g.copy() for g in grads], params)
+            ours = [p.tolist() for p in params]
+        except ValueError as error:
+            ours = f"ValueError: {error}"
+        print(f"SGD(1.0, **{kwargs}) on g = (3, 4), (0, 12): keras {moved} | course_lib {ours}")
+    rng = np.random.default_rng(0)
+    gradients = [rng.standard_normal(3) * 5 for _ in range(20)]
+    for name in ("Adam", "RMSprop", "Nadam"):
+        weight = keras.Variable(np.zeros(3), dtype="float64")
+        opt = getattr(keras.optimizers, name)(0.1, clipnorm=1.0)
+        theta = np.zeros(3)
+        ours = getattr(course, name)(0.1, clipnorm=1.0)
+        for g in gradients:
+            opt.apply_gradients([(keras.ops.convert_to_tensor(g), weight)])
+            ours.apply(g.copy(), theta)
+        print(f"{name}(0.1, clipnorm=1.0), 20 steps: largest difference keras − course_lib",
+              float(np.abs(weight.numpy() - theta).max()))
+    try:
+        keras.optimizers.SGD(0.1, clipnorm=1.0, global_clipnorm=1.0)
+    except ValueError as error:
+        print("SGD(clipnorm=1.0, global_clipnorm=1.0) raises ValueError:", error)
+
+
 if __name__ == "__main__":
     print("keras", keras.__version__, "torch", torch.__version__)
     for claim in (learning_rate_zero, renamed_arguments, piecewise_boundaries,
                   optimizer_classes_and_defaults, epsilon_placement,
-                  l2_against_decay_with_momentum, adafactor_memory):
+                  l2_against_decay_with_momentum, adafactor_memory, gradient_clipping):
         print(f"--- {claim.__name__}")
         claim()
