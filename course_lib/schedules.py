@@ -316,3 +316,51 @@ def deserialize(data: dict) -> LearningRateSchedule:
         raise ValueError(f"data must be a dict with 'class_name' and 'config', got {data!r}")
     choice(data["class_name"], "class_name", SCHEDULES)
     return SCHEDULES[data["class_name"]].from_config(data["config"])
+
+
+class WarmupStableDecay(LearningRateSchedule):
+    """Warmup–stable–decay ("WSD", the trapezoid): up, flat, then down to a floor.
+
+    With η_peak = ``peak_learning_rate``, W, S, D the warmup, stable and decay steps::
+
+        t < W:              η(t) = η_start + (η_peak − η_start) t / W
+        W ≤ t < W + S:      η(t) = η_peak
+        W + S ≤ t:          η(t) = η_peak + (η_end − η_peak) · min((t − W − S) / D, 1)
+
+    η_start = ``initial_learning_rate`` (0) and η_end = ``final_learning_rate`` (0). Unlike a
+    cosine, the rate stays at its peak for most of the run and only the last D steps decay, so
+    a run can be extended from a checkpoint taken before the decay, and the decay started
+    whenever the budget runs out.
+    """
+
+    def __init__(self, peak_learning_rate: float, warmup_steps: float, stable_steps: float,
+                 decay_steps: float, initial_learning_rate: float = 0.0,
+                 final_learning_rate: float = 0.0):
+        self.peak_learning_rate = number(peak_learning_rate, "peak_learning_rate", low=0)
+        self.warmup_steps = number(warmup_steps, "warmup_steps", low=0)
+        self.stable_steps = number(stable_steps, "stable_steps", low=0)
+        self.decay_steps = number(decay_steps, "decay_steps", low=0, low_inclusive=False)
+        self.initial_learning_rate = number(initial_learning_rate, "initial_learning_rate",
+                                            low=0)
+        self.final_learning_rate = number(final_learning_rate, "final_learning_rate", low=0)
+
+    def _rate(self, step):
+        peak, start = self.peak_learning_rate, self.initial_learning_rate
+        end = self.final_learning_rate
+        warmup = start + (peak - start) * step / max(self.warmup_steps, 1)
+        decaying = np.clip((step - self.warmup_steps - self.stable_steps) / self.decay_steps,
+                           0.0, 1.0)
+        return np.where(step < self.warmup_steps, warmup, peak + (end - peak) * decaying)
+
+    def get_config(self):
+        return {
+            "peak_learning_rate": self.peak_learning_rate,
+            "warmup_steps": self.warmup_steps,
+            "stable_steps": self.stable_steps,
+            "decay_steps": self.decay_steps,
+            "initial_learning_rate": self.initial_learning_rate,
+            "final_learning_rate": self.final_learning_rate,
+        }
+
+
+SCHEDULES[WarmupStableDecay.__name__] = WarmupStableDecay

@@ -166,10 +166,88 @@ def epsilon_placement() -> None:
           "| ε on the corrected √ŝ", outside)
 
 
+def gradient_clipping() -> None:
+    """Keras's clipnorm, global_clipnorm and clipvalue on two variables, against course_lib's."""
+    from course_lib import optimizers as course
+
+    grads = [np.array([3.0, 4.0]), np.array([0.0, 12.0])]
+    for kwargs in ({"clipnorm": 6.5}, {"global_clipnorm": 6.5}, {"clipvalue": 3.5},
+                   {"clipnorm": 0.0}, {"clipnorm": -1.0}):
+        weights = [keras.Variable(np.zeros(2), dtype="float64") for _ in grads]
+        keras.optimizers.SGD(1.0, **kwargs).apply_gradients(
+            [(keras.ops.convert_to_tensor(g), w) for g, w in zip(grads, weights, strict=True)])
+        moved = [w.numpy().tolist() for w in weights]
+        try:
+            params = [np.zeros(2) for _ in grads]
+            course.SGD(1.0, **kwargs).apply([g.copy() for g in grads], params)
+            ours = [p.tolist() for p in params]
+        except ValueError as error:
+            ours = f"ValueError: {error}"
+        print(f"SGD(1.0, **{kwargs}) on g = (3, 4), (0, 12): keras {moved} | course_lib {ours}")
+    rng = np.random.default_rng(0)
+    gradients = [rng.standard_normal(3) * 5 for _ in range(20)]
+    for name in ("Adam", "RMSprop", "Nadam"):
+        weight = keras.Variable(np.zeros(3), dtype="float64")
+        opt = getattr(keras.optimizers, name)(0.1, clipnorm=1.0)
+        theta = np.zeros(3)
+        ours = getattr(course, name)(0.1, clipnorm=1.0)
+        for g in gradients:
+            opt.apply_gradients([(keras.ops.convert_to_tensor(g), weight)])
+            ours.apply(g.copy(), theta)
+        print(f"{name}(0.1, clipnorm=1.0), 20 steps: largest difference keras − course_lib",
+              float(np.abs(weight.numpy() - theta).max()))
+    try:
+        keras.optimizers.SGD(0.1, clipnorm=1.0, global_clipnorm=1.0)
+    except ValueError as error:
+        print("SGD(clipnorm=1.0, global_clipnorm=1.0) raises ValueError:", error)
+
+
+def schedule_free() -> None:
+    """Keras's ScheduleFreeAdamW: its arguments, and 60 steps against course_lib's.
+
+    Keras's source computes x from y and the momentum z *before* this step's update of z
+    ("Store momentum_old before any updates"); course_lib does the same. On the torch backend
+    ``momentum.value`` is the tensor that ``assign_sub`` then changes in place, so Keras ends
+    up using the new z: the last column replays that reading.
+    """
+    from course_lib import optimizers as course
+
+    print("keras ScheduleFreeAdamW", _defaults(keras.optimizers.ScheduleFreeAdamW))
+    rng = np.random.default_rng(1)
+    start, eta, beta_1, beta_2, eps = rng.standard_normal(4), 0.05, 0.9, 0.999, 1e-8
+    for warmup in (0, 10):
+        weight = keras.Variable(start.copy(), dtype="float64")
+        keras_opt = keras.optimizers.ScheduleFreeAdamW(eta, warmup_steps=warmup)
+        theta = start.copy()
+        ours = course.ScheduleFreeAdamW(eta, warmup_steps=warmup)
+        y, z, s = start.copy(), start.copy(), np.zeros(4)     # the new-z reading
+        gap_ours = gap_new_z = gap_z = 0.0
+        for t in range(1, 61):
+            g = 2 * weight.numpy() + rng.standard_normal(4)   # a noisy bowl, at Keras's y
+            keras_opt.apply_gradients([(keras.ops.convert_to_tensor(g), weight)])
+            ours.apply(g.copy(), theta)
+            rate = eta * (min(t / warmup, 1.0) if warmup else 1.0)
+            s += (1 - beta_2) * (g * g - s)
+            z = z - rate * g / (np.sqrt(s / (1 - beta_2**t)) + eps)
+            x = (y - (1 - beta_1) * z) / beta_1
+            x += (z - x) / t
+            y = (1 - beta_1) * z + beta_1 * x
+            gap_new_z = max(gap_new_z, float(np.abs(weight.numpy() - y).max()))
+            gap_z = max(gap_z, float(np.abs(keras_opt._momentums[0].numpy()
+                                             - ours.slots[0]["z"]).max()))
+            ours_y = theta.copy()
+            theta[...] = weight.numpy()                       # both continue from Keras's y
+            ours.slots[0]["z"][...] = keras_opt._momentums[0].numpy()
+            gap_ours = max(gap_ours, float(np.abs(weight.numpy() - ours_y).max()))
+        print(f"ScheduleFreeAdamW({eta}, warmup_steps={warmup}), 60 steps, one step at a time "
+              f"from Keras's state: |z keras − z course_lib| ≤ {gap_z:.2g}; |y keras − y "
+              f"course_lib| ≤ {gap_ours:.2g}; |y keras − y with the new z| ≤ {gap_new_z:.2g}")
+
 if __name__ == "__main__":
     print("keras", keras.__version__, "torch", torch.__version__)
     for claim in (learning_rate_zero, renamed_arguments, piecewise_boundaries,
                   optimizer_classes_and_defaults, epsilon_placement,
-                  l2_against_decay_with_momentum, adafactor_memory):
+                  l2_against_decay_with_momentum, adafactor_memory, gradient_clipping,
+                  schedule_free):
         print(f"--- {claim.__name__}")
         claim()

@@ -20,7 +20,8 @@ from course_lib.optimizers.base import Optimizer
 from course_lib.optimizers.nadam import Nadam
 from course_lib.optimizers.pytorch import TorchNadam, TorchSGD
 from course_lib.optimizers.rmsprop import RMSprop
+from course_lib.optimizers.schedule_free import ScheduleFreeAdamW
 from course_lib.optimizers.sgd import SGD
 
 __all__ = ["Adagrad", "Adam", "AdamW", "Adamax", "Nadam", "Optimizer", "RMSprop", "SGD",
-           "TorchNadam", "TorchSGD"]
+           "ScheduleFreeAdamW", "TorchNadam", "TorchSGD"]

@@ -30,8 +30,9 @@ class Adagrad(Optimizer):
     initial_accumulator_value = Number(0.0)
     epsilon = Number(0.0)
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 **clipping):
+        super().__init__(learning_rate, **clipping)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 

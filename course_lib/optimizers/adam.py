@@ -45,8 +45,8 @@ class Adam(Optimizer):
     amsgrad = Flag()
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False):
-        super().__init__(learning_rate)
+                 amsgrad=False, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -89,8 +89,8 @@ class AdamW(Adam):
     weight_decay = Number(0.0)
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-7, amsgrad=False):
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad)
+                 epsilon=1e-7, amsgrad=False, **clipping):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, **clipping)
         self.weight_decay = weight_decay
 
     def _update(self, g, theta, slots, learning_rate, t):

@@ -33,6 +33,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from course_lib.optimizers.clipping import clip_by_global_norm, clip_by_norm, clip_by_value
+from course_lib.optimizers.hyperparameters import Threshold
 from course_lib.validation import integer, number
 
 CHUNK = 131_072
@@ -76,13 +78,28 @@ class Optimizer:
     as ``course_lib.schedules.ExponentialDecay``. As in Keras, the rate used by
     a step is the schedule at ``iterations`` before that step: the first
     update uses ``schedule(0)``.
+
+    Every optimizer also takes Keras's clipping arguments, at most one of them:
+    ``clipnorm``, ``global_clipnorm`` or ``clipvalue`` (see
+    :mod:`course_lib.optimizers.clipping`); the formula then sees the clipped
+    gradient.
     """
 
     slot_names: tuple[str, ...] = ()
     _state_attributes: tuple[str, ...] = ()
+    clipnorm = Threshold()
+    global_clipnorm = Threshold()
+    clipvalue = Threshold()
 
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate, *, clipnorm=None, global_clipnorm=None, clipvalue=None):
         self.learning_rate = learning_rate
+        self.clipnorm = clipnorm
+        self.global_clipnorm = global_clipnorm
+        self.clipvalue = clipvalue
+        chosen = {name: value for name, value in self._clipping().items() if value is not None}
+        if len(chosen) > 1:
+            raise ValueError("only one of clipnorm, global_clipnorm and clipvalue can be set, "
+                             f"got {', '.join(f'{k}={v!r}' for k, v in chosen.items())}")
         self._iterations = 0
         self._slots: list[dict[str, np.ndarray]] | None = None
         # (shape, dtype) of each parameter the slots belong to; None where unknown.
@@ -175,6 +192,7 @@ class Optimizer:
         # parameter is updated in float32 arithmetic.
         learning_rate = self.current_learning_rate
         t = self._iterations + 1
+        grads = self._clipped(grads)
         self._build(params)
         self._start_step(t)
         for g, theta, slots in zip(grads, params, self._slots, strict=True):
@@ -184,6 +202,20 @@ class Optimizer:
                 _at_once([functools.partial(self._walk, g, theta, slots, learning_rate, t, share)
                           for share in _shares(theta.size, WORKERS)])
         self._iterations += 1
+
+    def _clipped(self, grads: list[np.ndarray]) -> list[np.ndarray]:
+        """The gradients after the clipping this optimizer was given, if any."""
+        if self.clipnorm is not None:
+            return [clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm is not None:
+            return clip_by_global_norm(grads, self.global_clipnorm)
+        if self.clipvalue is not None:
+            return [clip_by_value(g, self.clipvalue) for g in grads]
+        return grads
+
+    def _clipping(self) -> dict:
+        return {"clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+                "clipvalue": self.clipvalue}
 
     def _walk(self, g, theta, slots, learning_rate, t, share) -> None:
         """Run ``_update`` over the pieces of one share of one parameter."""
@@ -261,9 +293,16 @@ class Optimizer:
         self._specs = None if slots is None else [_spec_of(entry) for entry in slots]
 
     def get_config(self) -> dict:
-        """The constructor's arguments, current values; a schedule as class and config."""
-        arguments = list(inspect.signature(type(self).__init__).parameters)[1:]
+        """The constructor's arguments, current values; a schedule as class and config.
+
+        The clipping argument appears only when one is set (Keras lists all three, None).
+        """
+        arguments = [name for name, parameter
+                     in list(inspect.signature(type(self).__init__).parameters.items())[1:]
+                     if parameter.kind is not inspect.Parameter.VAR_KEYWORD]
         config = {name: getattr(self, name) for name in arguments}
+        config.update({name: value for name, value in self._clipping().items()
+                       if value is not None})
         config["learning_rate"] = _serialized(self._learning_rate)
         return config
 

@@ -50,3 +50,12 @@ class Flag(Hyperparameter):
 
     def check(self, value) -> bool:
         return flag(value, self.name)
+
+
+class Threshold(Hyperparameter):
+    """A clipping threshold: None (no clipping) or a number > 0."""
+
+    def check(self, value) -> float | None:
+        if value is None:
+            return None
+        return number(value, self.name, low=0, low_inclusive=False)

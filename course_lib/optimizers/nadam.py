@@ -43,8 +43,8 @@ class Nadam(Optimizer):
     beta_2 = Number(0.0, 1.0)
     epsilon = Number(0.0)
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

@@ -34,8 +34,8 @@ class TorchSGD(Optimizer):
     momentum = Number(0.0, 1.0)
     nesterov = Flag()
 
-    def __init__(self, learning_rate=0.001, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, momentum=0.0, nesterov=False, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.momentum = momentum
         self.nesterov = nesterov
         if self.nesterov:
@@ -88,8 +88,8 @@ class TorchNadam(Optimizer):
     momentum_decay = Number(0.0)
 
     def __init__(self, learning_rate=0.002, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 momentum_decay=0.004):
-        super().__init__(learning_rate)
+                 momentum_decay=0.004, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

@@ -39,8 +39,8 @@ class RMSprop(Optimizer):
     centered = Flag()
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False):
-        super().__init__(learning_rate)
+                 centered=False, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon

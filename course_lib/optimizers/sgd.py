@@ -35,8 +35,8 @@ class SGD(Optimizer):
     momentum = Number(0.0, 1.0)
     nesterov = Flag()
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **clipping):
+        super().__init__(learning_rate, **clipping)
         self.momentum = momentum
         self.nesterov = nesterov
 

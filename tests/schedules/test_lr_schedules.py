@@ -279,7 +279,8 @@ def test_serialize_names_the_class_and_deserialize_rebuilds_it(schedule):
 
 def test_deserialize_refuses_unknown_classes_and_bad_data():
     with pytest.raises(ValueError, match=r"^class_name must be one of \['CosineDecay', .*"
-                                         r"'PowerDecay'\], got 'LinearWarmup'$"):
+                                         r"'PowerDecay', 'WarmupStableDecay'\]"
+                                         r", got 'LinearWarmup'$"):
         deserialize({"class_name": "LinearWarmup", "config": {}})
     with pytest.raises(ValueError, match="data"):
         deserialize({"config": {}})
