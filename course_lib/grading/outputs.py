@@ -35,6 +35,17 @@ def _is_link(name: str, folder: int) -> bool:
         return False
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to the open file ``fd`` (one ``os.write`` may write
+    fewer), then close it."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
 class OutputFolder:
     """A folder open for the grader's files; ``write`` and ``folder`` take single names."""
 
@@ -77,14 +88,8 @@ class OutputFolder:
         data = without_surrogates(text).encode("utf-8")
         temporary = f".{name}.{secrets.token_hex(6)}.tmp"
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-                         0o666, dir_fd=self._fd)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
+            write_all(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                              0o666, dir_fd=self._fd), data)
             os.replace(temporary, name, src_dir_fd=self._fd, dst_dir_fd=self._fd)
         except OSError as error:
             try:

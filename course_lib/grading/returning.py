@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .exports import read_gradebook
 from .gradebook import FEEDBACK_FORMATS
+from .outputs import write_all
 from .reading import read_regular_file
 
 MAX_NUMBERED = 100
@@ -80,12 +81,7 @@ def _create(folder: int, name: str, data: bytes) -> tuple[str, str]:
                          0o644, dir_fd=folder)
         except FileExistsError:
             continue
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+        write_all(fd, data)
         return candidate, "" if number == 1 else f"{name} is taken"
     return "", f"{name} and {MAX_NUMBERED - 1} numbered names are all taken"
 
