@@ -3,8 +3,8 @@ and opens a file of it.
 
 The documented form is ``HUB/hub/user-redirect/git-pull?repo=R&branch=B&urlpath=U``: the hub's
 ``user-redirect`` sends the learner to their own server, whose nbgitpuller extension pulls
-``R`` at branch ``B`` into the folder named after the repository (its last path part, less
-``.git``), then opens ``U``, a path relative to the server's root: ``lab/tree/FOLDER/PATH``.
+``R`` at branch ``B`` into the folder named after the URL's last part (``.git`` included:
+``…/course.git`` lands in ``course.git/``), then opens ``U``, a path relative to the server's root: ``lab/tree/FOLDER/PATH``.
 Every value is URL-encoded whole, so a ``&`` or ``?`` in a repository URL stays in it.
 """
 
@@ -44,10 +44,9 @@ def hub_url(value: str) -> str:
 
 
 def repo_folder(repo: str) -> str:
-    """The folder nbgitpuller clones ``repo`` into: the URL's last path part, less ``.git``."""
-    name = PurePosixPath(urlsplit(repo).path.rstrip("/")).name
-    name = name[:-len(".git")] if name.endswith(".git") else name
-    if not name or name in (".", ".."):
+    """The folder nbgitpuller 1.3 clones ``repo`` into: what follows the URL's last ``/``."""
+    name = repo.rstrip("/").split("/")[-1]
+    if not name or name in (".", "..") or ":" in name:
         raise ValueError(f"--repo must end in the repository's name, got {repo!r}")
     return name
 
