@@ -4,7 +4,8 @@ and opens a file of it.
 The documented form is ``HUB/hub/user-redirect/git-pull?repo=R&branch=B&urlpath=U``: the hub's
 ``user-redirect`` sends the learner to their own server, whose nbgitpuller extension pulls
 ``R`` at branch ``B`` into the folder named after the URL's last part (``.git`` included:
-``…/course.git`` lands in ``course.git/``), then opens ``U``, a path relative to the server's root: ``lab/tree/FOLDER/PATH``.
+``…/course.git`` lands in ``course.git/``), then opens ``U``, a path relative to the server's
+root: ``lab/tree/FOLDER/PATH``.
 Every value is URL-encoded whole, so a ``&`` or ``?`` in a repository URL stays in it.
 """
 
@@ -59,7 +60,7 @@ def branch_name(value: str) -> str:
 
 
 def path_in_repo(value: str) -> str:
-    """A file or folder of the repository, relative to its top: ``exercises/ex02_momentum.ipynb``."""
+    """A file or folder of the repository, relative to its top (``exercises/ex02.ipynb``)."""
     path = PurePosixPath(value)
     if (not value or path.is_absolute() or "\\" in value or ".." in path.parts
             or any(ord(c) < 0x20 or ord(c) == 0x7f for c in value)):
