@@ -196,6 +196,11 @@ class Learner:
 
     def start_kernel(self) -> None:
         self.kernel = self.rest("POST", "kernels", json={"name": "python3"}).json()["id"]
+
+    def connect(self) -> None:
+        """Open the kernel's websocket. Only when it is used at once: the server closes a
+        socket whose pings go unanswered for two minutes, and the client answers them only
+        while it reads."""
         url = self.server.replace("http", "ws", 1) + f"/api/kernels/{self.kernel}/channels"
         self.socket = websocket.create_connection(
             url, header=[f"Authorization: token {self.token}"], timeout=300)
@@ -299,12 +304,20 @@ def run_room(count: int, root: Path) -> dict:
         began = time.monotonic()
 
         def one(learner: Learner) -> None:
+            try:
+                work(learner)
+            except BaseException:
+                alive.abort()  # the others stop waiting for this learner
+                raise
+
+        def work(learner: Learner) -> None:
             learner.log_in()
             learner.pull(link, repo)
             with lock:
                 learners_done["pulled"] += 1
             learner.start_kernel()
             alive.wait(timeout=900)
+            learner.connect()
             seconds = learner.explore()
             with lock:
                 moves.extend(seconds)
