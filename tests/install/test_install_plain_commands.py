@@ -20,10 +20,10 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def readme_override_command() -> str:
+def readme_override_command(clone) -> str:
     """The one-line Python the README gives in place of postBuild, as written there."""
-    readme = (freshenv.REPO / "README.md").read_text(encoding="utf-8")
-    found = re.search(r'^\.venv/bin/python -c "(.+)"$', readme, re.MULTILINE)
+    readme = (clone / "README.md").read_text(encoding="utf-8")
+    found = re.search(r'^ *\.venv/bin/python -c "(.+)"$', readme, re.MULTILINE)
     assert found, "README: no `.venv/bin/python -c \"...\"` line for the settings override"
     return found.group(1)
 
@@ -34,7 +34,7 @@ def test_the_plain_commands_install_the_course_and_jupyterlab_serves_lesson_1(tm
     freshenv.run([freshenv.PYTHON, "-m", "venv", ".venv"], cwd=clone, env=env)
     python = clone / ".venv" / "bin" / "python"
     freshenv.run([python, "-m", "pip", "install", "-r", "requirements.txt"], cwd=clone, env=env)
-    freshenv.run([python, "-c", readme_override_command()], cwd=clone, env=env)
+    freshenv.run([python, "-c", readme_override_command(clone)], cwd=clone, env=env)
     with labdriver.JupyterLab(clone / ".venv" / "bin" / "jupyter", clone, tmp_path / "lab") as lab:
         model = lab.api("api/contents/notebooks/01_gradient_descent.ipynb")
         assert model["type"] == "notebook" and model["content"]["cells"]
