@@ -85,7 +85,12 @@ def _exercise_path(relative: PurePosixPath) -> PurePosixPath | None:
 
 def _collect_home(user: str, home: int, out: Path, limit: int) -> list[Collected]:
     done = []
-    for folder, subfolders, files, folder_fd in os.fwalk(".", dir_fd=home,
+
+    def unreadable(error: OSError) -> None:
+        done.append(Collected(user, "skipped", str(error.filename or "?"),
+                              error.strerror or str(error)))
+
+    for folder, subfolders, files, folder_fd in os.fwalk(".", dir_fd=home, onerror=unreadable,
                                                          follow_symlinks=False):
         subfolders[:] = sorted(name for name in subfolders
                                if not name.startswith(".") and name not in SKIPPED_FOLDERS)
