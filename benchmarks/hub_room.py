@@ -353,11 +353,12 @@ def check_room(root: Path, learners: list[Learner]) -> tuple[int, int]:
     with open(root / "graded" / "grades.csv", newline="", encoding="utf-8") as file:
         rows = {row["learner"]: row for row in csv.DictReader(file)}
     most = rows["max"]
+    every_task = [*answer_cells()]
+    answered = {"full": every_task, "copy": every_task, "partly": PARTLY, "nothing": []}
     graded = returned = 0
     for learner in learners:
         row = rows[learner.name]
-        tasks = {"full": [*answer_cells()], "copy": [*answer_cells()], "partly": PARTLY,
-                 "nothing": []}[learner.plan]
+        tasks = answered[learner.plan]
         expected = sum(float(most[task]) for task in tasks)
         if float(row["total"]) != expected:
             raise AssertionError(f"{learner.name} ({learner.plan}) has {row['total']}, "
