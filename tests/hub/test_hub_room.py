@@ -3,11 +3,12 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_a_room_of_five_is_pulled_graded_and_gets_every_feedback_back(hub_tools):
