@@ -8,6 +8,7 @@ from pathlib import Path
 
 from course_lib.exercises.escaping import terminal_text
 
+from .collecting import collect
 from .exports import SYSTEMS, export
 from .grader import LEARNER_SECONDS, MAX_NOTEBOOKS_PER_LEARNER, NotTheFullCourse, grade
 from .jail import SandboxUnavailable
@@ -85,7 +86,22 @@ def main(argv: list[str] | None = None) -> int:
     ret.add_argument("graded", type=Path, help="the folder grade wrote (--out)")
     ret.add_argument("submissions", type=Path, help="the folder of submissions graded")
 
+    col = commands.add_parser("collect", help="copy each hub user's exercise notebooks out of "
+                                              "their home, for grade")
+    col.add_argument("--from-homes", type=Path, required=True, metavar="ROOT",
+                     help="the folder of the users' homes (/home on The Littlest JupyterHub)")
+    col.add_argument("--out", type=Path, required=True,
+                     help="a new or empty folder: one sub-folder per user")
+
     args = parser.parse_args(argv)
+    if args.command == "collect":
+        try:
+            for done in collect(args.from_homes, args.out):
+                print(terminal_text(str(done)))
+        except (OSError, ValueError) as error:
+            print(terminal_text(f"error: {error}"), file=sys.stderr)
+            return 2
+        return 0
     if args.command == "release":
         return _release(args)
     if args.command in ("export", "return"):

@@ -12,7 +12,8 @@ an edge of the graph. The layers, bottom first:
 
 Apart from these, the learner's side ``exercises`` and the instructor's ``grading``: the
 grader imports the exercise side, never the reverse; neither imports the experiments, the
-pictures or the explorers, and nothing in the bottom layer imports either.
+pictures or the explorers, and nothing in the bottom layer imports either. ``hub``, the
+instructor's workshop tools, stands apart too: nothing else in course_lib imports it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import course_lib
 ROOT = Path(course_lib.__file__).parent
 STACKED = ("experiments", "plots", "widgets")
 """The layers above the bottom one, lowest first."""
-APART = ("exercises", "grading")
+APART = ("exercises", "grading", "hub")
 
 
 def module_name(path: Path) -> str:
@@ -119,6 +120,8 @@ def violations(graph: dict[str, set[str]]) -> list[str]:
                 found.append(f"{source} -> {target} (the bottom layer imports {there})")
             elif here in rank and there in rank and rank[there] > rank[here]:
                 found.append(f"{source} -> {target} ({here} imports the higher layer {there})")
+            elif there == "hub" and here != "hub":
+                found.append(f"{source} -> {target} ({here} imports the hub tools)")
             elif here == "exercises" and there == "grading":
                 found.append(f"{source} -> {target} (the exercise side imports the grader)")
             elif here in APART and there in STACKED:
@@ -168,6 +171,7 @@ def test_the_rules_catch_what_they_forbid():
         "course_lib.grading.x": {"course_lib.exercises.x"},
         "course_lib.widgets.x": {"course_lib.plots.x", "course_lib.experiments.x"},
         "course_lib.grading.y": {"course_lib.plots.x"},
+        "course_lib.exercises.y": {"course_lib.hub.links"},
     }
     assert violations(planted) == [
         "course_lib.sparsity -> course_lib.plots.sparsity (the bottom layer imports plots)",
@@ -177,6 +181,7 @@ def test_the_rules_catch_what_they_forbid():
         "widgets)",
         "course_lib.exercises.x -> course_lib.grading.x (the exercise side imports the grader)",
         "course_lib.grading.y -> course_lib.plots.x (grading imports the explorers' layer plots)",
+        "course_lib.exercises.y -> course_lib.hub.links (exercises imports the hub tools)",
     ]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
