@@ -2,15 +2,16 @@
 
 ``release`` writes the student notebooks from the solutions; ``grade SUBMISSIONS --out DIR``
 grades submissions into grades.csv and feedback per learner; ``export`` and ``return`` take
-them to an LMS and back to the learners. What is here: finding who handed in what
-(``learners``, ``reading``, with ``identity`` for look-alike ids and ``copies`` for hard
-links and identical notebooks), running a submission in a sandbox (``sandbox``, ``jail``,
-``seccomp``, ``cgroups``, ``scratch``, ``runner``, with ``stand_ins`` for the course's
-packages inside it), grading it (``grader``, with the result types in ``results``),
-writing the grades and feedback (``gradebook``, ``outputs``), exporting and returning them
-(``exports``, ``returning``) and releasing notebooks and the learner edition (``release``).
-The exercises themselves and the learner's ``check``, ``hint`` and ``score`` are
-:mod:`course_lib.exercises`.
+them to an LMS and back to the learners; ``collect`` gathers them from a hub's homes.
+
+What is here: finding who handed in what (``learners``, ``reading``, with ``identity`` for
+look-alike ids and ``copies`` for hard links and identical notebooks), running a submission
+in a sandbox (``sandbox``, ``jail``, ``seccomp``, ``cgroups``, ``scratch``, ``runner``, with
+``stand_ins`` for the course's packages inside it), grading it (``grader``, with the result
+types in ``results``), writing the grades and feedback (``gradebook``, ``outputs``),
+exporting, returning and collecting (``exports``, ``returning``, ``collecting``) and
+releasing notebooks and the learner edition (``release``). The exercises themselves and the
+learner's ``check``, ``hint`` and ``score`` are :mod:`course_lib.exercises`.
 
 The names below are re-exported for one reason: exercise notebooks released before the
 two packages were split begin with ``from course_lib.grading import check, hint,
