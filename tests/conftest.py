@@ -3,6 +3,7 @@
 import os
 
 import matplotlib
+import pytest
 from hypothesis import settings
 
 # Tests never open a window; explorers render through Agg anyway, plots do too.
@@ -16,3 +17,14 @@ collect_ignore_glob = ["**/*.ipynb", "*.ipynb"]
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    """One Playwright for the whole run, shared by the browser and the site tests: its sync
+    API refuses to start a second one while the first is open, and the browser tests keep
+    theirs open for the session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as running:
+        yield running

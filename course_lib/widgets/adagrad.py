@@ -102,7 +102,8 @@ class AdagradExplorer(Explorer):
                                                       strict=True)]
         (self.gd_rate,) = rate_ax.plot([1, STEPS], [1, 1], "--", color=COLORS["SGD"],
                                        linewidth=1.2, label="GD, both: 1/κ")
-        rate_ax.legend(loc="upper right", fontsize=LEGEND_FONTSIZE)
+        # Under the panel: at the controls' extremes the curves reach every corner of it.
+        rate_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=LEGEND_FONTSIZE)
         live.animate(*self.rates, self.gd_rate)
 
         self.losses = LossPanel(live, loss_ax, STEPS, high=1e4)

@@ -96,7 +96,8 @@ class MomentumExplorer(Explorer):
                                       label="momentum, measured")
         (self.ceiling,) = speed_ax.plot([1, SPEED_STEPS], [1, 1], "--", color="#d62728",
                                         linewidth=1.2, label="predicted 1/(1 − β)")
-        speed_ax.legend(loc="upper left", fontsize=LEGEND_FONTSIZE)
+        # Under the panel: at the controls' extremes the curves reach every corner of it.
+        speed_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=LEGEND_FONTSIZE)
         live.animate(self.speed, self.ceiling)
         super().__init__(
             {

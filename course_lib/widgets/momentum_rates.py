@@ -84,7 +84,8 @@ class MomentumRatesExplorer(Explorer):
                                                      linewidth=1.2)
         self.measured["GD"].set_label("GD at its best η = 2/(1 + κ)")
         self.measured["Momentum"].set_label("momentum at η, β")
-        error_ax.legend(loc="lower left", fontsize=LEGEND_FONTSIZE)
+        # Under the panel: at the controls' extremes the curves reach every corner of it.
+        error_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=LEGEND_FONTSIZE)
         live.animate(*self.measured.values(), *self.predicted.values())
 
         cost_ax.set_yscale("log")
@@ -104,7 +105,7 @@ class MomentumRatesExplorer(Explorer):
                                          markeredgecolor="k", label="best η and β for this κ")
         (self.here,) = cost_ax.plot([], [], "o", color=COLORS["Momentum"], markersize=8,
                                     markeredgecolor="k", label="this β, measured")
-        cost_ax.legend(loc="upper left", fontsize=LEGEND_FONTSIZE)
+        cost_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), fontsize=LEGEND_FONTSIZE)
         live.animate(self.cost, self.gd_cost, self.best_cost, self.here)
         super().__init__(
             {

@@ -55,15 +55,12 @@ def lab(course, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = labdriver.launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium_path, playwright_session):
+    chromium = labdriver.launch_chromium(playwright_session)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -80,24 +79,23 @@ def site():
 
 
 @pytest.fixture(scope="module")
-def browser(site):
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
-        context = chromium.new_context()
-        refused = []
+def browser(site, playwright_session):
+    chromium = playwright_session.chromium.launch(executable_path=CHROMIUM)
+    context = chromium.new_context()
+    refused = []
 
-        def only_this_site(route):
-            url = route.request.url
-            if url.startswith(site) or url.startswith(("data:", "blob:")):
-                route.continue_()
-            else:
-                refused.append(url)
-                route.abort()
+    def only_this_site(route):
+        url = route.request.url
+        if url.startswith(site) or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
 
-        context.route("**/*", only_this_site)
-        yield context, refused
-        context.close()
-        chromium.close()
+    context.route("**/*", only_this_site)
+    yield context, refused
+    context.close()
+    chromium.close()
 
 
 def pages() -> list[str]:
