@@ -167,10 +167,13 @@ def test_every_explorer_says_it_is_interactive_or_describes_itself(visited):
     facts, _ = visited
     for name, f in facts.items():
         if name.startswith("notebooks/"):
-            explorers = [i for i in f["images"] if "explorer" in (i["alt"] or "")]
+            # An explorer's picture is the JPEG its output carries inline (the lessons' static
+            # figures are files): it must describe itself, and the page must say it runs.
+            explorers = [i for i in f["images"] if i["src"].startswith("data:image/jpeg")]
             assert explorers, name
             for image in explorers:
-                assert "run" in image["alt"].lower() or "Interactive explorer" in f["text"]
+                assert len(image["alt"] or "") >= 40, (name, image["alt"])
+            assert "Interactive explorer: run this cell" in f["text"], name
 
 
 def test_every_internal_link_and_anchor_resolves(site, visited):
